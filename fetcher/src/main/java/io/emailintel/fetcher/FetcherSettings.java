@@ -1,0 +1,155 @@
+package io.emailintel.fetcher;
+
+import io.emailintel.config.CommonSettings;
+import io.emailintel.config.ConfigProblem;
+import io.emailintel.config.ConfigRule;
+import io.emailintel.config.ConfigSchema;
+import io.emailintel.config.ConfigSource;
+import io.emailintel.config.Setting;
+import io.emailintel.config.ValueTypes;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** The fetcher's own settings: the Graph application, the mailbox, what to fetch, and where state lives. */
+final class FetcherSettings {
+
+    private FetcherSettings() {
+    }
+
+    static final Setting<String> TENANT_ID = Setting.builder("email_intel_microsoft.tenant_id", ValueTypes.STRING)
+            .required()
+            .description("Azure AD (Entra ID) tenant id of the app registration.")
+            .build();
+
+    static final Setting<String> CLIENT_ID = Setting.builder("email_intel_microsoft.client_id", ValueTypes.STRING)
+            .required()
+            .description("Application (client) id of the app registration, with the Mail.Read application permission.")
+            .build();
+
+    static final Setting<String> CLIENT_SECRET = Setting.builder("email_intel_microsoft.client_secret",
+                    ValueTypes.STRING)
+            .secret()
+            .description("Client secret of the app registration. Set this or a client certificate, not both.")
+            .build();
+
+    static final Setting<Path> CLIENT_CERTIFICATE_PATH = Setting.builder(
+                    "email_intel_microsoft.client_certificate_path", ValueTypes.PATH)
+            .description("Client certificate (PEM with its private key, or PFX) instead of a client secret.")
+            .build();
+
+    static final Setting<String> CLIENT_CERTIFICATE_PASSWORD = Setting.builder(
+                    "email_intel_microsoft.client_certificate_password", ValueTypes.STRING)
+            .secret()
+            .description("Password of a PFX client certificate, if it has one.")
+            .build();
+
+    static final Setting<String> EMAIL = Setting.builder("email_intel_microsoft.email", ValueTypes.STRING)
+            .required()
+            .description("The mailbox to read (user principal name or address of the shared mailbox).")
+            .build();
+
+    static final Setting<String> INBOX = Setting.builder("email_intel_microsoft.inbox", ValueTypes.STRING)
+            .alias("email_intel_microsoft.mailbox")
+            .defaultValue("Inbox")
+            .description("Folder to read: a well-known name (inbox, archive, …; any case) or a display-name "
+                    + "path such as Inbox/CTI/Vendors.")
+            .build();
+
+    static final Setting<Duration> RELATIVE_IMPORT_START_DATE = Setting.builder(
+                    "email_intel_microsoft.relative_import_start_date", ValueTypes.DURATION)
+            .defaultValue("P30D")
+            .check(d -> !d.isZero(), "a positive duration")
+            .description("On the first run, import e-mails received within this period (ISO-8601, e.g. P30D).")
+            .build();
+
+    static final Setting<List<String>> ATTACHMENTS_MIME_TYPES = Setting.builder(
+                    "email_intel_microsoft.attachments_mime_types", ValueTypes.STRING_LIST)
+            .defaultValue("application/pdf,text/csv,text/plain")
+            .description("Allow-list of attachment MIME types (case-insensitive, parameters ignored, "
+                    + "wildcards such as image/* accepted).")
+            .build();
+
+    static final Setting<Long> ATTACHMENTS_MAX_BYTES = Setting.builder(
+                    "email_intel_microsoft.attachments_max_bytes", ValueTypes.BYTES)
+            .defaultValue("10MiB")
+            .check(n -> n > 0, "a positive size")
+            .description("Largest attachment carried; larger ones are recorded as skipped (too large).")
+            .build();
+
+    static final Setting<Long> ATTACHMENTS_MAX_TOTAL_BYTES = Setting.builder(
+                    "email_intel_microsoft.attachments_max_total_bytes", ValueTypes.BYTES)
+            .defaultValue("10MiB")
+            .check(n -> n > 0 && n <= 48L * 1024 * 1024,
+                    "a positive size of at most 48MiB (base64 adds a third; RabbitMQ 4 refuses messages over 16MiB "
+                            + "by default)")
+            .description("Total attachment bytes per e-mail; attachments past it are skipped (too large). "
+                    + "Keeps each envelope well under the broker's maximum message size.")
+            .build();
+
+    static final Setting<Boolean> INCLUDE_INLINE_ATTACHMENTS = Setting.builder(
+                    "email_intel_microsoft.include_inline_attachments", ValueTypes.BOOLEAN)
+            .defaultValue("false")
+            .description("Also carry inline attachments (images embedded in the HTML body).")
+            .build();
+
+    static final Setting<URI> GRAPH_BASE_URL = Setting.builder("email_intel_microsoft.graph_base_url",
+                    ValueTypes.HTTP_URL)
+            .defaultValue("https://graph.microsoft.com/v1.0")
+            .description("Microsoft Graph endpoint; change it for national clouds "
+                    + "(e.g. https://graph.microsoft.us/v1.0) or a test server.")
+            .build();
+
+    static final Setting<URI> AUTHORITY_HOST = Setting.builder("email_intel_microsoft.authority_host",
+                    ValueTypes.HTTP_URL)
+            .defaultValue("https://login.microsoftonline.com")
+            .check(u -> "https".equalsIgnoreCase(u.getScheme()), "an https:// URL (azure-identity requires TLS)")
+            .description("Entra ID authority; change it for national clouds "
+                    + "(e.g. https://login.microsoftonline.us). A custom host disables instance discovery.")
+            .build();
+
+    static final Setting<Integer> PAGE_SIZE = Setting.builder("email_intel_microsoft.page_size",
+                    ValueTypes.POSITIVE_INT)
+            .defaultValue("50")
+            .check(n -> n <= 1000, "at most 1000 (Graph's limit)")
+            .description("Messages per Graph page; memory stays bounded by one page.")
+            .build();
+
+    static final Setting<Duration> DURATION_PERIOD = Setting.builder("connector.duration_period",
+                    ValueTypes.DURATION)
+            .defaultValue("PT1H")
+            .check(d -> d.toMillis() >= 1000, "at least one second")
+            .description("Time between two fetch cycles.")
+            .build();
+
+    static final Setting<Path> STATE_DIR = Setting.builder("fetcher.state_dir", ValueTypes.PATH)
+            .defaultValue("./state")
+            .description("Directory of the cursor files (delta link, watermark), one per mailbox and folder.")
+            .build();
+
+    static final List<Setting<?>> OWN = List.of(TENANT_ID, CLIENT_ID, CLIENT_SECRET, CLIENT_CERTIFICATE_PATH,
+            CLIENT_CERTIFICATE_PASSWORD, EMAIL, INBOX, RELATIVE_IMPORT_START_DATE, ATTACHMENTS_MIME_TYPES,
+            ATTACHMENTS_MAX_BYTES, ATTACHMENTS_MAX_TOTAL_BYTES, INCLUDE_INLINE_ATTACHMENTS, GRAPH_BASE_URL,
+            AUTHORITY_HOST, PAGE_SIZE, DURATION_PERIOD, STATE_DIR);
+
+    /** Exactly one credential: a client secret or a client certificate. */
+    static final ConfigRule ONE_CREDENTIAL = config -> {
+        boolean secret = config.get(CLIENT_SECRET) != null;
+        boolean cert = config.get(CLIENT_CERTIFICATE_PATH) != null;
+        if (secret == cert) {
+            String key = CLIENT_SECRET.key() + " / " + CLIENT_CERTIFICATE_PATH.key();
+            ConfigSource source = secret ? config.sourceOf(CLIENT_CERTIFICATE_PATH) : ConfigSource.UNSET;
+            return List.of(new ConfigProblem(key, source, secret
+                    ? "both a client secret and a client certificate are set; set exactly one"
+                    : "no credential: set EMAIL_INTEL_MICROSOFT_CLIENT_SECRET or "
+                            + "EMAIL_INTEL_MICROSOFT_CLIENT_CERTIFICATE_PATH"));
+        }
+        return List.of();
+    };
+
+    /** The fetcher's schema: common settings, then its own. */
+    static ConfigSchema schema() {
+        return CommonSettings.schema("fetcher", OWN, List.of(ONE_CREDENTIAL));
+    }
+}

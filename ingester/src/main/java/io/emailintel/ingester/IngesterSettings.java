@@ -1,0 +1,136 @@
+package io.emailintel.ingester;
+
+import io.emailintel.config.CommonSettings;
+import io.emailintel.config.ConfigSchema;
+import io.emailintel.config.Setting;
+import io.emailintel.config.ValueTypes;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/** The ingester's own settings: OpenCTI, the connector identity, the STIX output, and consumption. */
+final class IngesterSettings {
+
+    private IngesterSettings() {
+    }
+
+    static final Setting<URI> OPENCTI_URL = Setting.builder("opencti.url", ValueTypes.HTTP_URL)
+            .required()
+            .description("OpenCTI platform URL, e.g. http://opencti:8080 (GraphQL at {url}/graphql).")
+            .build();
+
+    static final Setting<String> OPENCTI_TOKEN = Setting.builder("opencti.token", ValueTypes.STRING)
+            .required()
+            .secret()
+            .description("API token of the connector's OpenCTI user.")
+            .build();
+
+    static final Setting<Boolean> OPENCTI_SSL_VERIFY = Setting.builder("opencti.ssl_verify", ValueTypes.BOOLEAN)
+            .defaultValue("true")
+            .description("Verify OpenCTI's TLS certificate (use the JVM trust store for a private CA).")
+            .build();
+
+    static final Setting<UUID> CONNECTOR_ID = Setting.builder("connector.id", ValueTypes.UUID_TYPE)
+            .required()
+            .description("Connector id registered in OpenCTI: a UUIDv4 of your choosing, stable across restarts.")
+            .build();
+
+    static final Setting<String> CONNECTOR_NAME = Setting.builder("connector.name", ValueTypes.STRING)
+            .defaultValue("Email Intel Microsoft")
+            .description("Connector name shown in OpenCTI.")
+            .build();
+
+    static final Setting<List<String>> CONNECTOR_SCOPE = Setting.builder("connector.scope", ValueTypes.STRING_LIST)
+            .defaultValue("email-intel-microsoft")
+            .description("Connector scope registered in OpenCTI.")
+            .build();
+
+    static final Setting<String> QUEUE_PROTOCOL = Setting.builder("connector.queue_protocol",
+                    ValueTypes.oneOf("amqp", "api"))
+            .defaultValue("amqp")
+            .description("How bundles reach OpenCTI: amqp (its push queue, as pycti) or api (stixBundlePush).")
+            .build();
+
+    static final Setting<Integer> QUEUE_THRESHOLD = Setting.builder("connector.queue_threshold",
+                    ValueTypes.POSITIVE_INT)
+            .defaultValue("500")
+            .description("Pause consuming while OpenCTI's queue for this connector holds more than this many MB.")
+            .build();
+
+    static final Setting<String> TLP_LEVEL = Setting.builder("email_intel_microsoft.tlp_level",
+                    ValueTypes.oneOf("clear", "white", "green", "amber", "amber+strict", "red"))
+            .defaultValue("amber+strict")
+            .description("TLP marking of every report and file: clear (or white), green, amber, amber+strict, red.")
+            .build();
+
+    static final Setting<List<String>> REPORT_TYPES = Setting.builder("email_intel_microsoft.report_types",
+                    ValueTypes.STRING_LIST)
+            .defaultValue("threat-report")
+            .description("report_types of every report.")
+            .build();
+
+    static final Setting<Boolean> NO_TRIGGER_IMPORT = Setting.builder("email_intel_microsoft.no_trigger_import",
+                    ValueTypes.BOOLEAN)
+            .defaultValue("false")
+            .description("Set no_trigger_import on attached files, so OpenCTI's import connectors do not parse them.")
+            .build();
+
+    static final Setting<String> AUTHOR_NAME = Setting.builder("email_intel_microsoft.author_name", ValueTypes.STRING)
+            .defaultValue("Email Intel Microsoft")
+            .description("Name of the organization identity that authors every report.")
+            .build();
+
+    static final Setting<String> MQ_HOST = Setting.builder("mq.host", ValueTypes.STRING)
+            .description("Override of the OpenCTI broker host the platform announces (often not reachable as is).")
+            .build();
+
+    static final Setting<Integer> MQ_PORT = Setting.builder("mq.port", ValueTypes.PORT)
+            .description("Override of the OpenCTI broker port.")
+            .build();
+
+    static final Setting<String> MQ_VHOST = Setting.builder("mq.vhost", ValueTypes.STRING)
+            .description("Override of the OpenCTI broker virtual host.")
+            .build();
+
+    static final Setting<Boolean> MQ_USE_SSL = Setting.builder("mq.use_ssl", ValueTypes.BOOLEAN)
+            .description("Override: connect to the OpenCTI broker with TLS.")
+            .build();
+
+    static final Setting<String> MQ_USER = Setting.builder("mq.user", ValueTypes.STRING)
+            .description("Override of the OpenCTI broker user.")
+            .build();
+
+    static final Setting<String> MQ_PASS = Setting.builder("mq.pass", ValueTypes.STRING)
+            .secret()
+            .description("Override of the OpenCTI broker password.")
+            .build();
+
+    static final Setting<Integer> PREFETCH = Setting.builder("ingester.prefetch", ValueTypes.POSITIVE_INT)
+            .defaultValue("8")
+            .check(n -> n <= 1000, "at most 1000")
+            .description("Unacknowledged envelopes one ingester holds at once.")
+            .build();
+
+    static final Setting<Integer> CONCURRENCY = Setting.builder("ingester.concurrency", ValueTypes.POSITIVE_INT)
+            .defaultValue("2")
+            .check(n -> n <= 64, "at most 64")
+            .description("Envelopes one ingester processes in parallel.")
+            .build();
+
+    static final Setting<Duration> WORK_QUIET_PERIOD = Setting.builder("ingester.work_quiet_period",
+                    ValueTypes.DURATION)
+            .defaultValue("PT1M")
+            .description("An OpenCTI work (one per fetch cycle) is closed after this long without new e-mails.")
+            .build();
+
+    static final List<Setting<?>> OWN = List.of(OPENCTI_URL, OPENCTI_TOKEN, OPENCTI_SSL_VERIFY, CONNECTOR_ID,
+            CONNECTOR_NAME, CONNECTOR_SCOPE, QUEUE_PROTOCOL, QUEUE_THRESHOLD, TLP_LEVEL, REPORT_TYPES,
+            NO_TRIGGER_IMPORT, AUTHOR_NAME, MQ_HOST, MQ_PORT, MQ_VHOST, MQ_USE_SSL, MQ_USER, MQ_PASS, PREFETCH,
+            CONCURRENCY, WORK_QUIET_PERIOD);
+
+    /** The ingester's schema: common settings, then its own. */
+    static ConfigSchema schema() {
+        return CommonSettings.schema("ingester", OWN, List.of());
+    }
+}

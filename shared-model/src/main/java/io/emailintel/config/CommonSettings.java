@@ -1,0 +1,81 @@
+package io.emailintel.config;
+
+import io.emailintel.topology.BrokerUri;
+import io.emailintel.topology.Topology;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Settings both processes read: the pipeline broker and its queues, and logging. */
+public final class CommonSettings {
+
+    private CommonSettings() {
+    }
+
+    public static final Setting<String> LOG_LEVEL = Setting.builder("connector.log_level",
+                    ValueTypes.oneOf("debug", "info", "warn", "warning", "error"))
+            .defaultValue("error")
+            .description("Log level: debug, info, warn or error. The seed's default is error; "
+                    + "info logs one line per e-mail.")
+            .build();
+
+    public static final Setting<String> LOG_FORMAT = Setting.builder("connector.log_format",
+                    ValueTypes.oneOf("text", "json"))
+            .defaultValue("text")
+            .description("Log line format: text for people, json (one object per line) for log shippers.")
+            .build();
+
+    public static final Setting<BrokerUri> RABBITMQ_URI = Setting.builder("pipeline.rabbitmq_uri",
+                    ValueTypes.BROKER_URI)
+            .defaultValue("amqp://guest:guest@localhost:5672/%2F")
+            .redactWith(Redaction::uriPassword)
+            .description("The pipeline broker: amqp://user:pass@host:5672/vhost, amqps:// for TLS; "
+                    + "several hosts (host1:5672,host2:5672) fail over in order. The password is never shown.")
+            .build();
+
+    public static final Setting<String> QUEUE_PREFIX = Setting.builder("pipeline.queue_prefix", ValueTypes.STRING)
+            .defaultValue("email-intel")
+            .check(p -> p.matches("[A-Za-z0-9][A-Za-z0-9._:-]{0,100}"),
+                    "letters, digits, '.', '_', ':' or '-', starting with a letter or digit")
+            .description("Prefix of every exchange and queue name, so several mailboxes or environments "
+                    + "can share one broker.")
+            .build();
+
+    public static final Setting<List<Duration>> RETRY_DELAYS = Setting.builder("pipeline.retry_delays",
+                    ValueTypes.DURATION_LIST)
+            .defaultValue("PT10S,PT1M,PT10M")
+            .check(CommonSettings::validDelays, "1 to 10 distinct positive delays, each under 24 days")
+            .description("Delays of the retry tiers: a failed e-mail waits in tier 1, then 2, …; "
+                    + "further retries use the last tier.")
+            .build();
+
+    public static final Setting<Integer> MAX_ATTEMPTS = Setting.builder("pipeline.max_attempts",
+                    ValueTypes.POSITIVE_INT)
+            .defaultValue("5")
+            .check(n -> n <= 100, "at most 100")
+            .description("Ingestion attempts per e-mail (the first included) before it is dead-lettered.")
+            .build();
+
+    /** All of the above, in documentation order. */
+    public static final List<Setting<?>> ALL = List.of(LOG_LEVEL, LOG_FORMAT, RABBITMQ_URI, QUEUE_PREFIX,
+            RETRY_DELAYS, MAX_ATTEMPTS);
+
+    /** A schema for a process: these settings plus its own. */
+    public static ConfigSchema schema(String component, List<Setting<?>> own, List<ConfigRule> rules) {
+        List<Setting<?>> all = new ArrayList<>(ALL);
+        all.addAll(own);
+        return new ConfigSchema(component, all, rules);
+    }
+
+    /** The pipeline topology the configuration describes. */
+    public static Topology topology(Config config) {
+        return new Topology(config.get(QUEUE_PREFIX), config.get(RETRY_DELAYS));
+    }
+
+    private static boolean validDelays(List<Duration> delays) {
+        if (delays.isEmpty() || delays.size() > 10 || delays.stream().distinct().count() != delays.size()) {
+            return false;
+        }
+        return delays.stream().allMatch(d -> !d.isZero() && d.toMillis() < Duration.ofDays(24).toMillis());
+    }
+}

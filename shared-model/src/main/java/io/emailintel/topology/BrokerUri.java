@@ -1,0 +1,183 @@
+package io.emailintel.topology;
+
+import com.rabbitmq.client.Address;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A pipeline broker address: {@code amqp://user:pass@host[:port][,host2[:port]…]/vhost}, or {@code amqps://}
+ * for TLS. Several hosts form a failover list (tried in order, as amqp-client's address list), for a
+ * RabbitMQ cluster. TLS verifies the server certificate and host name against the JVM's trust store, so a
+ * private CA works through the standard {@code javax.net.ssl.trustStore} settings.
+ *
+ * <p>{@link #toString()} never shows the password.
+ */
+public final class BrokerUri {
+
+    private final boolean tls;
+    private final List<Address> addresses;
+    private final String username;
+    private final String password;
+    private final String virtualHost;
+
+    private BrokerUri(boolean tls, List<Address> addresses, String username, String password, String virtualHost) {
+        this.tls = tls;
+        this.addresses = List.copyOf(addresses);
+        this.username = username;
+        this.password = password;
+        this.virtualHost = virtualHost;
+    }
+
+    /**
+     * Parses a broker URI.
+     *
+     * @throws IllegalArgumentException naming what is wrong (never echoing the password)
+     */
+    public static BrokerUri parse(String uri) {
+        Objects.requireNonNull(uri, "uri");
+        String s = uri.strip();
+        int schemeEnd = s.indexOf("://");
+        if (schemeEnd < 0) {
+            throw new IllegalArgumentException("expected amqp://host or amqps://host, got no scheme");
+        }
+        String scheme = s.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+        if (!scheme.equals("amqp") && !scheme.equals("amqps")) {
+            throw new IllegalArgumentException("scheme must be amqp or amqps, was '" + scheme + "'");
+        }
+        boolean tls = scheme.equals("amqps");
+        String rest = s.substring(schemeEnd + 3);
+        int query = rest.indexOf('?');
+        if (query >= 0) {
+            rest = rest.substring(0, query);
+        }
+        int slash = rest.indexOf('/');
+        String authority = slash < 0 ? rest : rest.substring(0, slash);
+        String vhost = slash < 0 || slash == rest.length() - 1 ? "/" : decode(rest.substring(slash + 1));
+        String user = "guest";
+        String pass = "guest";
+        int at = authority.lastIndexOf('@');
+        if (at >= 0) {
+            String userInfo = authority.substring(0, at);
+            authority = authority.substring(at + 1);
+            int colon = userInfo.indexOf(':');
+            user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+            pass = colon < 0 ? "" : decode(userInfo.substring(colon + 1));
+        }
+        if (authority.isBlank()) {
+            throw new IllegalArgumentException("no host in broker URI");
+        }
+        int defaultPort = tls ? ConnectionFactory.DEFAULT_AMQP_OVER_SSL_PORT : ConnectionFactory.DEFAULT_AMQP_PORT;
+        List<Address> addresses = new ArrayList<>();
+        for (String hostPort : authority.split(",")) {
+            addresses.add(parseAddress(hostPort.strip(), defaultPort));
+        }
+        return new BrokerUri(tls, addresses, user, pass, vhost);
+    }
+
+    private static Address parseAddress(String hostPort, int defaultPort) {
+        if (hostPort.isEmpty()) {
+            throw new IllegalArgumentException("empty host in broker URI host list");
+        }
+        String host = hostPort;
+        int port = defaultPort;
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("unclosed IPv6 bracket in '" + hostPort + "'");
+            }
+            host = hostPort.substring(1, close);
+            if (hostPort.length() > close + 1) {
+                port = parsePort(hostPort.substring(close + 2), hostPort);
+            }
+        } else {
+            int colon = hostPort.lastIndexOf(':');
+            if (colon >= 0) {
+                host = hostPort.substring(0, colon);
+                port = parsePort(hostPort.substring(colon + 1), hostPort);
+            }
+        }
+        return new Address(host, port);
+    }
+
+    private static int parsePort(String port, String hostPort) {
+        try {
+            int p = Integer.parseInt(port);
+            if (p < 1 || p > 65535) {
+                throw new NumberFormatException();
+            }
+            return p;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid port in '" + hostPort + "'");
+        }
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    public boolean tls() {
+        return tls;
+    }
+
+    public List<Address> addresses() {
+        return addresses;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    public String virtualHost() {
+        return virtualHost;
+    }
+
+    /** A factory with credentials, TLS, and automatic connection and topology recovery switched on. */
+    public ConnectionFactory connectionFactory() {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUsername(username);
+        factory.setPassword(password);
+        factory.setVirtualHost(virtualHost);
+        factory.setAutomaticRecoveryEnabled(true);
+        factory.setTopologyRecoveryEnabled(true);
+        factory.setNetworkRecoveryInterval(2_000);
+        factory.setRequestedHeartbeat(30);
+        factory.setConnectionTimeout(10_000);
+        if (tls) {
+            try {
+                factory.useSslProtocol(SSLContext.getDefault());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("no default TLS context in this JVM", e);
+            }
+            factory.enableHostnameVerification();
+        }
+        return factory;
+    }
+
+    /** Opens a connection to the first reachable address, named so operators see who is connected. */
+    public Connection connect(String connectionName) throws IOException, TimeoutException {
+        return connectionFactory().newConnection(addresses, connectionName);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder hosts = new StringBuilder();
+        for (Address a : addresses) {
+            if (hosts.length() > 0) {
+                hosts.append(',');
+            }
+            hosts.append(a.getHost()).append(':').append(a.getPort());
+        }
+        String vhost = "/".equals(virtualHost) ? "%2F" : virtualHost;
+        return (tls ? "amqps" : "amqp") + "://" + username + ":****@" + hosts + "/" + vhost;
+    }
+}
