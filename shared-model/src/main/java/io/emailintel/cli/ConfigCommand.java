@@ -2,6 +2,7 @@ package io.emailintel.cli;
 
 import io.emailintel.config.Config;
 import io.emailintel.config.ConfigReport;
+import io.emailintel.config.ConfigSamples;
 import io.emailintel.config.ConfigSchema;
 import io.emailintel.config.SettingsTable;
 import java.util.concurrent.Callable;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
 /** {@code config show} and {@code config table}: the effective configuration, and its documentation. */
 @Command(name = "config", description = "Show the effective configuration or the settings table.",
         mixinStandardHelpOptions = true,
-        subcommands = {ConfigCommand.Show.class, ConfigCommand.Table.class})
+        subcommands = {ConfigCommand.Show.class, ConfigCommand.Table.class, ConfigCommand.Sample.class})
 public final class ConfigCommand implements Runnable {
 
     private final ConfigSchema schema;
@@ -28,7 +29,7 @@ public final class ConfigCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing subcommand: show or table");
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: show, table or sample");
     }
 
     /** Prints every setting's effective value and source; secrets as ****. Exits 2 when invalid. */
@@ -66,6 +67,33 @@ public final class ConfigCommand implements Runnable {
         @Override
         public Integer call() {
             spec.commandLine().getOut().print(SettingsTable.markdown(parent.schema.settings()));
+            spec.commandLine().getOut().flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** Prints a documented sample .env or config.yml with every setting of this process. */
+    @Command(name = "sample", mixinStandardHelpOptions = true,
+            description = "Print a documented sample configuration with every setting and its default.")
+    static final class Sample implements Callable<Integer> {
+        @picocli.CommandLine.ParentCommand
+        ConfigCommand parent;
+
+        @picocli.CommandLine.Option(names = "--format", defaultValue = "env",
+                description = "env (a .env file) or yaml (a config.yml); default: ${DEFAULT-VALUE}")
+        String format;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            String text = switch (format) {
+                case "env" -> ConfigSamples.dotenv(parent.schema.settings());
+                case "yaml", "yml" -> ConfigSamples.yaml(parent.schema.settings());
+                default -> throw new ParameterException(spec.commandLine(), "--format must be env or yaml");
+            };
+            spec.commandLine().getOut().print(text);
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;
         }

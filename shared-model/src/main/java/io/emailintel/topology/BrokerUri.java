@@ -169,6 +169,18 @@ public final class BrokerUri {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof BrokerUri other && tls == other.tls && addresses.equals(other.addresses)
+                && username.equals(other.username) && password.equals(other.password)
+                && virtualHost.equals(other.virtualHost);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(tls, addresses, username, virtualHost);
+    }
+
+    @Override
     public String toString() {
         StringBuilder hosts = new StringBuilder();
         for (Address a : addresses) {
