@@ -18,6 +18,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.emailintel.model.PoisonEnvelopeException.Reason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 
 /**
  * Reads and writes envelopes as UTF-8 JSON. Thread-safe; share one instance.
@@ -87,6 +88,72 @@ public final class EnvelopeCodec {
             throw new PoisonEnvelopeException(Reason.INVALID_JSON, "not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new PoisonEnvelopeException(Reason.INVALID_JSON, "unreadable envelope: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the identifying fields of an envelope in one streaming pass, skipping attachment content, for
+     * listings of many (possibly large) messages. Never throws: fields that cannot be read are left empty,
+     * and bytes that are not a JSON object give {@code null}.
+     */
+    public EnvelopeSummary summarize(byte[] json) {
+        String id = "";
+        String subject = "";
+        String from = "";
+        String sender = "";
+        String version = "";
+        Instant received = null;
+        try (JsonParser parser = factory.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (value == JsonToken.VALUE_STRING) {
+                    switch (field) {
+                        case "envelopeId" -> id = parser.getText();
+                        case "subject" -> subject = parser.getText();
+                        case "schemaVersion" -> version = parser.getText();
+                        case "receivedAt" -> received = parseInstant(parser.getText());
+                        default -> { }
+                    }
+                } else if (value == JsonToken.START_OBJECT && (field.equals("from") || field.equals("sender"))) {
+                    String address = addressOf(parser);
+                    if (field.equals("from")) {
+                        from = address;
+                    } else {
+                        sender = address;
+                    }
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            // a truncated or broken document: keep what was read
+        }
+        return new EnvelopeSummary(id, subject, from.isEmpty() ? sender : from, received, version);
+    }
+
+    private static String addressOf(JsonParser parser) throws IOException {
+        String address = "";
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if ("address".equals(name) && value == JsonToken.VALUE_STRING) {
+                address = parser.getText();
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return address;
+    }
+
+    private static Instant parseInstant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

@@ -37,6 +37,8 @@ public final class Headers {
     public static final String REPLAY_COUNT = "x-email-intel-replay-count";
     /** ISO-8601 instant of the last replay from the dead-letter queue. */
     public static final String REPLAYED_AT = "x-email-intel-replayed-at";
+    /** The failure reason the message had when it was last replayed from the dead-letter queue. */
+    public static final String REPLAYED_FROM_REASON = "x-email-intel-replayed-from-reason";
     /** The retry tier a message was last sent to (its index). */
     public static final String RETRY_TIER = "x-email-intel-retry-tier";
 }
