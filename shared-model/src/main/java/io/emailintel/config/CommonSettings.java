@@ -56,9 +56,15 @@ public final class CommonSettings {
             .description("Ingestion attempts per e-mail (the first included) before it is dead-lettered.")
             .build();
 
+    public static final Setting<Integer> OPS_PORT = Setting.builder("ops.port", ValueTypes.PORT)
+            .check(p -> p > 0, "a TCP port from 1 to 65535")
+            .description("Port of the operations endpoint (/health/live, /health/ready, /metrics); "
+                    + "unset: not served. The compose stack sets 9400.")
+            .build();
+
     /** All of the above, in documentation order. */
     public static final List<Setting<?>> ALL = List.of(LOG_LEVEL, LOG_FORMAT, RABBITMQ_URI, QUEUE_PREFIX,
-            RETRY_DELAYS, MAX_ATTEMPTS);
+            RETRY_DELAYS, MAX_ATTEMPTS, OPS_PORT);
 
     /** A schema for a process: these settings plus its own. */
     public static ConfigSchema schema(String component, List<Setting<?>> own, List<ConfigRule> rules) {
