@@ -1,0 +1,101 @@
+package io.emailintel.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.emailintel.config.ConfigSchema;
+import io.emailintel.config.Setting;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Checks the compose file and the sample .env against a process's configuration schema, so a renamed
+ * setting cannot silently stop reaching the containers. (There is no Docker engine on the build machines:
+ * this is what validates the compose file there.)
+ */
+public final class ComposeFile {
+
+    private ComposeFile() {
+    }
+
+    /** The repository root (where mvnw is). */
+    public static Path root() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isRegularFile(dir.resolve("mvnw"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("repository root not found");
+        }
+        return dir;
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> load() throws IOException {
+        try (Reader r = Files.newBufferedReader(root().resolve("docker-compose.yml"), StandardCharsets.UTF_8)) {
+            return (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> service(String name) throws IOException {
+        Map<String, Object> services = (Map<String, Object>) load().get("services");
+        assertThat(services).as("services in docker-compose.yml").containsKey(name);
+        return (Map<String, Object>) services.get(name);
+    }
+
+    /** Every variable the service sets is a setting of the process; every required setting is in the sample. */
+    @SuppressWarnings("unchecked")
+    public static void assertServiceMatches(String serviceName, ConfigSchema schema) throws IOException {
+        Map<String, Object> service = service(serviceName);
+        Set<String> known = envNames(schema);
+        Map<String, Object> environment = (Map<String, Object>) service.getOrDefault("environment", Map.of());
+        assertThat(known).as("settings of %s", schema.component()).containsAll(environment.keySet());
+        assertThat(service.get("env_file")).as("%s reads .env", serviceName).isEqualTo(".env");
+
+        Set<String> sample = sampleVariables();
+        for (Setting<?> s : schema.settings()) {
+            assertThat(sample).as("config/.env.sample documents %s", s.env()).contains(s.env());
+        }
+        // variables the compose file interpolates are documented in the sample too
+        Matcher m = Pattern.compile("\\$\\{([A-Z0-9_]+)").matcher(Files.readString(root().resolve("docker-compose.yml")));
+        while (m.find()) {
+            assertThat(sample).as("config/.env.sample documents compose variable %s", m.group(1)).contains(m.group(1));
+        }
+    }
+
+    private static Set<String> envNames(ConfigSchema schema) {
+        Set<String> names = new HashSet<>();
+        for (Setting<?> s : schema.settings()) {
+            for (String key : s.allKeys()) {
+                names.add(Setting.envName(key));
+            }
+        }
+        return names;
+    }
+
+    /** Variable names in config/.env.sample, commented out or not. */
+    public static Set<String> sampleVariables() throws IOException {
+        Set<String> names = new HashSet<>();
+        List<String> lines = Files.readAllLines(root().resolve("config/.env.sample"), StandardCharsets.UTF_8);
+        Pattern var = Pattern.compile("^#?\\s*([A-Z][A-Z0-9_]*)=");
+        for (String line : lines) {
+            Matcher m = var.matcher(line.strip());
+            if (m.find()) {
+                names.add(m.group(1));
+            }
+        }
+        return names;
+    }
+}
