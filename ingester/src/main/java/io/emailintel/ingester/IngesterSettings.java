@@ -124,10 +124,49 @@ final class IngesterSettings {
             .description("An OpenCTI work (one per fetch cycle) is closed after this long without new e-mails.")
             .build();
 
+    static final Setting<Duration> PUSH_TIMEOUT = Setting.builder("ingester.push_timeout", ValueTypes.DURATION)
+            .defaultValue("PT30S")
+            .check(d -> !d.isNegative() && !d.isZero(), "a positive duration")
+            .description("Timeout of one OpenCTI call, and of the broker confirms for one pushed bundle.")
+            .build();
+
+    static final Setting<Integer> QUICK_RETRIES = Setting.builder("ingester.quick_retries", ValueTypes.POSITIVE_INT)
+            .defaultValue("3")
+            .check(n -> n <= 10, "at most 10")
+            .description("In-process tries of a failing OpenCTI call (jittered backoff) before the e-mail goes "
+                    + "to the next retry tier.")
+            .build();
+
+    static final Setting<Duration> QUICK_RETRY_BACKOFF = Setting.builder("ingester.quick_retry_backoff",
+                    ValueTypes.DURATION)
+            .defaultValue("PT0.5S")
+            .check(d -> !d.isNegative() && !d.isZero(), "a positive duration")
+            .description("First wait between in-process tries; doubles each time, randomised by ±50%.")
+            .build();
+
+    static final Setting<Duration> CIRCUIT_PROBE_INTERVAL = Setting.builder("ingester.circuit_probe_interval",
+                    ValueTypes.DURATION)
+            .defaultValue("PT15S")
+            .check(d -> !d.isNegative() && !d.isZero(), "a positive duration")
+            .description("While OpenCTI is down (circuit open, consumption paused), how often its health is probed.")
+            .build();
+
+    static final Setting<Duration> PING_INTERVAL = Setting.builder("ingester.ping_interval", ValueTypes.DURATION)
+            .defaultValue("PT40S")
+            .check(d -> !d.isNegative() && !d.isZero(), "a positive duration")
+            .description("How often the connector pings OpenCTI and checks its queue size for back-pressure.")
+            .build();
+
+    static final Setting<Duration> SHUTDOWN_GRACE = Setting.builder("ingester.shutdown_grace", ValueTypes.DURATION)
+            .defaultValue("PT30S")
+            .description("On SIGTERM, how long e-mails in progress may take to finish before they are requeued.")
+            .build();
+
     static final List<Setting<?>> OWN = List.of(OPENCTI_URL, OPENCTI_TOKEN, OPENCTI_SSL_VERIFY, CONNECTOR_ID,
             CONNECTOR_NAME, CONNECTOR_SCOPE, QUEUE_PROTOCOL, QUEUE_THRESHOLD, TLP_LEVEL, REPORT_TYPES,
             NO_TRIGGER_IMPORT, AUTHOR_NAME, MQ_HOST, MQ_PORT, MQ_VHOST, MQ_USE_SSL, MQ_USER, MQ_PASS, PREFETCH,
-            CONCURRENCY, WORK_QUIET_PERIOD);
+            CONCURRENCY, WORK_QUIET_PERIOD, PUSH_TIMEOUT, QUICK_RETRIES, QUICK_RETRY_BACKOFF, CIRCUIT_PROBE_INTERVAL,
+            PING_INTERVAL, SHUTDOWN_GRACE);
 
     /** The ingester's schema: common settings, then its own. */
     static ConfigSchema schema() {

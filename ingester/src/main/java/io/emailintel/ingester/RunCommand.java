@@ -3,16 +3,19 @@ package io.emailintel.ingester;
 import io.emailintel.cli.ConfigOptions;
 import io.emailintel.cli.ExitCodes;
 import io.emailintel.cli.Logging;
-import io.emailintel.config.CommonSettings;
 import io.emailintel.config.Config;
-import io.emailintel.topology.Topology;
+import io.emailintel.ingester.consume.Sleeper;
+import java.time.Clock;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import sun.misc.Signal;
 
-/** {@code run}: validate the configuration, declare the pipeline, then consume. */
+/** {@code run}: validate the configuration, declare the pipeline, register with OpenCTI, consume until SIGTERM. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Consume envelopes and send reports to OpenCTI (the default command).")
 final class RunCommand implements Callable<Integer> {
 
@@ -21,16 +24,35 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
-
     @Override
     public Integer call() throws Exception {
         Config config = options.load(IngesterSettings.schema());
         Logging.configure(config);
-        Topology topology = CommonSettings.topology(config);
-        try (var connection = config.get(CommonSettings.RABBITMQ_URI).connect("email-intel-ingester")) {
-            topology.declare(connection);
+        CountDownLatch stop = new CountDownLatch(1);
+        // Handling TERM and INT ourselves (instead of a shutdown hook) lets the graceful stop end with exit 0.
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), s -> {
+                log.info("SIG{} received: stopping", name);
+                stop.countDown();
+            });
         }
-        log.info("pipeline declared: {}", topology);
+        Sleeper interruptible = d -> {
+            if (stop.await(d.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new InterruptedException("stop requested");
+            }
+        };
+        Ingester ingester;
+        try {
+            ingester = Ingester.start(config, Clock.systemUTC(), interruptible, () -> stop.getCount() == 0);
+        } catch (InterruptedException e) {
+            return ExitCodes.OK;
+        }
+        if (ingester == null) {
+            return ExitCodes.OK;
+        }
+        try (ingester) {
+            stop.await();
+        }
         return ExitCodes.OK;
     }
 }

@@ -1,0 +1,232 @@
+package io.emailintel.ingester.consume;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import io.emailintel.ingester.opencti.Works;
+import io.emailintel.topology.Topology;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Competing consumer of the work queue: manual acks, {@code prefetch} unacknowledged envelopes, {@code
+ * concurrency} worker threads. An envelope is acked only after OpenCTI has its bundle, or after the broker
+ * confirmed it into a retry tier, the dead-letter queue or back onto the work queue; when even that fails it
+ * is nacked with requeue. Consuming follows the {@link ConsumerGate}: the consumer is cancelled while the
+ * gate is shut and re-registered when it opens.
+ */
+public final class EnvelopeConsumer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EnvelopeConsumer.class);
+
+    private final Connection connection;
+    private final Topology topology;
+    private final int prefetch;
+    private final EnvelopeProcessor processor;
+    private final FailureRouter router;
+    private final Works works;
+    private final ConsumerGate gate;
+    private final ExecutorService workers;
+    private final Object channelLock = new Object();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private Channel channel;
+    private String consumerTag;
+    private volatile boolean stopping;
+
+    public EnvelopeConsumer(Connection connection, Topology topology, int prefetch, int concurrency,
+                            EnvelopeProcessor processor, FailureRouter router, Works works, ConsumerGate gate) {
+        this.connection = connection;
+        this.topology = topology;
+        this.prefetch = prefetch;
+        this.processor = processor;
+        this.router = router;
+        this.works = works;
+        this.gate = gate;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "ingest-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    public void start() throws IOException {
+        synchronized (channelLock) {
+            channel = connection.createChannel();
+            channel.basicQos(prefetch);
+        }
+        gate.onChange(open -> followGate());
+        followGate();
+    }
+
+    /** Consumes while the gate is open, not while it is shut; safe to call any time from any thread. */
+    void followGate() {
+        synchronized (channelLock) {
+            try {
+                if (channel == null || !channel.isOpen()) {
+                    return;
+                }
+                if (gate.isOpen() && !stopping && consumerTag == null) {
+                    consumerTag = channel.basicConsume(topology.workQueue(), false, new Deliveries(channel));
+                    log.info("consuming {}", topology.workQueue());
+                } else if ((!gate.isOpen() || stopping) && consumerTag != null) {
+                    channel.basicCancel(consumerTag);
+                    consumerTag = null;
+                    log.info("paused consuming {} ({})", topology.workQueue(), gate.reasons());
+                }
+            } catch (IOException | RuntimeException e) {
+                log.warn("could not {} consuming: {}", gate.isOpen() ? "resume" : "pause", e.toString());
+            }
+        }
+    }
+
+    public boolean isConsuming() {
+        synchronized (channelLock) {
+            return consumerTag != null;
+        }
+    }
+
+    private final class Deliveries extends DefaultConsumer {
+        Deliveries(Channel channel) {
+            super(channel);
+        }
+
+        @Override
+        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+            inFlight.incrementAndGet();
+            workers.execute(() -> {
+                try {
+                    handle(envelope.getDeliveryTag(), props, body);
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+            });
+        }
+
+        @Override
+        public void handleCancel(String tag) {
+            log.warn("the broker cancelled our consumer on {} (queue deleted?)", topology.workQueue());
+            synchronized (channelLock) {
+                consumerTag = null;
+            }
+        }
+    }
+
+    private void handle(long tag, AMQP.BasicProperties props, byte[] body) {
+        if (stopping) {
+            nack(tag);
+            return;
+        }
+        EnvelopeProcessor.Attempt attempt;
+        try {
+            attempt = processor.process(body, props.getHeaders());
+        } catch (RuntimeException e) {
+            attempt = new EnvelopeProcessor.Attempt("", "", null, Failure.classify(e, "process"));
+        }
+        Failure failure = attempt.failure();
+        if (failure == null) {
+            ack(tag);
+            finish(attempt, Works.Outcome.INGESTED);
+            log.info("envelope {} ingested as {}", attempt.envelopeId(), attempt.reportId());
+            return;
+        }
+        if (failure.kind() == Failure.Kind.DEFERRED && stopping) {
+            nack(tag);
+            finish(attempt, Works.Outcome.DEFERRED);
+            return;
+        }
+        try {
+            FailureRouter.Destination dest = router.route(props, body, failure);
+            ack(tag);
+            finish(attempt, dest == FailureRouter.Destination.DEAD_LETTER ? Works.Outcome.FAILED : Works.Outcome.DEFERRED);
+            switch (dest) {
+                case DEAD_LETTER -> log.warn("envelope {} dead-lettered at {}: {} ({})", label(attempt),
+                        failure.stage(), failure.reason(), failure.safeMessage());
+                case RETRY -> log.info("envelope {} failed at {} ({}: {}); sent to a retry tier", label(attempt),
+                        failure.stage(), failure.reason(), failure.safeMessage());
+                case WORK_QUEUE -> log.info("envelope {} put back on the work queue ({})", label(attempt),
+                        failure.reason());
+            }
+        } catch (IOException e) {
+            log.warn("envelope {} could not be routed after a failure ({}); requeued", label(attempt), e.getMessage());
+            nack(tag);
+            finish(attempt, Works.Outcome.DEFERRED);
+        }
+    }
+
+    private static String label(EnvelopeProcessor.Attempt a) {
+        return a.envelopeId().isEmpty() ? "(unreadable)" : a.envelopeId();
+    }
+
+    private void finish(EnvelopeProcessor.Attempt attempt, Works.Outcome outcome) {
+        if (attempt.work() != null) {
+            works.finish(attempt.work(), outcome);
+        }
+    }
+
+    private void ack(long tag) {
+        synchronized (channelLock) {
+            try {
+                channel.basicAck(tag, false);
+            } catch (IOException | RuntimeException e) {
+                // the channel died: the broker redelivers the envelope; ids are deterministic, so that is harmless
+                log.warn("ack failed, the envelope will be redelivered: {}", e.toString());
+            }
+        }
+    }
+
+    private void nack(long tag) {
+        synchronized (channelLock) {
+            try {
+                channel.basicNack(tag, false, true);
+            } catch (IOException | RuntimeException e) {
+                log.warn("nack failed, the envelope will be redelivered: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * Graceful stop: take no new envelopes, let the ones in progress finish (up to {@code grace}), requeue the
+     * ones not started, then close the channel (which requeues anything still unacknowledged).
+     */
+    public void stop(Duration grace) {
+        stopping = true;
+        gate.shut(ConsumerGate.STOPPING);
+        followGate();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("{} envelope(s) still in progress after {}; they will be redelivered", inFlight.get(), grace);
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workers.shutdownNow();
+        }
+        synchronized (channelLock) {
+            try {
+                if (channel != null && channel.isOpen()) {
+                    channel.close();
+                }
+            } catch (IOException | TimeoutException | RuntimeException e) {
+                log.debug("closing the consumer channel failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,97 @@
+package io.emailintel.ingester.consume;
+
+import io.emailintel.ingester.opencti.BundleSink;
+import io.emailintel.ingester.opencti.Works;
+import io.emailintel.ingester.stix.BundleValidator;
+import io.emailintel.ingester.stix.ReportBuilder;
+import io.emailintel.ingester.stix.StixBundle;
+import io.emailintel.model.Envelope;
+import io.emailintel.model.EnvelopeCodec;
+import io.emailintel.topology.Headers;
+import io.github.resilience4j.core.IntervalFunction;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * One attempt at one e-mail: decode → build → validate → open the cycle's work → add expectations → push.
+ * Transient OpenCTI failures get a few quick in-process retries with jittered exponential backoff
+ * (resilience4j's {@link IntervalFunction}, waiting through the injected {@link Sleeper}); whatever still
+ * fails is returned as a classified {@link Failure} for the {@link FailureRouter}.
+ */
+public final class EnvelopeProcessor {
+
+    /** The outcome of one attempt; {@code failure} is null on success. */
+    public record Attempt(String envelopeId, String reportId, Works.Work work, Failure failure) {
+    }
+
+    private final EnvelopeCodec codec;
+    private final ReportBuilder builder;
+    private final Works works;
+    private final BundleSink sink;
+    private final OpenCtiCircuit circuit;
+    private final Sleeper sleeper;
+    private final int quickAttempts;
+    private final IntervalFunction backoff;
+
+    public EnvelopeProcessor(EnvelopeCodec codec, ReportBuilder builder, Works works, BundleSink sink,
+                             OpenCtiCircuit circuit, Sleeper sleeper, int quickAttempts, Duration backoff) {
+        this.codec = codec;
+        this.builder = builder;
+        this.works = works;
+        this.sink = sink;
+        this.circuit = circuit;
+        this.sleeper = sleeper;
+        this.quickAttempts = quickAttempts;
+        this.backoff = IntervalFunction.ofExponentialRandomBackoff(backoff, 2.0, 0.5);
+    }
+
+    public Attempt process(byte[] body, Map<String, Object> headers) {
+        Envelope envelope;
+        try {
+            envelope = codec.decode(body);
+        } catch (Exception e) {
+            return new Attempt("", "", null, Failure.classify(e, "decode"));
+        }
+        StixBundle bundle;
+        try {
+            bundle = builder.build(envelope);
+            BundleValidator.validate(bundle.json());
+        } catch (Exception e) {
+            return new Attempt(envelope.envelopeId(), "", null, Failure.classify(e, "build"));
+        }
+        boolean replay = headers != null && headers.containsKey(Headers.REPLAY_COUNT);
+        String key = (replay ? "replay:" : "") + envelope.fetchCycleId();
+        String name = replay ? "Email Intel replay of fetch cycle " + envelope.fetchCycleId()
+                : "Email Intel fetch cycle " + envelope.fetchCycleId();
+        Works.Work work;
+        try {
+            work = quick("work", () -> works.begin(key, name));
+        } catch (Exception e) {
+            return new Attempt(envelope.envelopeId(), bundle.reportId(), null, Failure.classify(e, "work"));
+        }
+        try {
+            quick("push", () -> {
+                works.expect(work, sink.expectations(bundle));
+                sink.push(work.id(), bundle);
+                return null;
+            });
+            return new Attempt(envelope.envelopeId(), bundle.reportId(), work, null);
+        } catch (Exception e) {
+            return new Attempt(envelope.envelopeId(), bundle.reportId(), work, Failure.classify(e, "push"));
+        }
+    }
+
+    private <T> T quick(String stage, OpenCtiCircuit.Call<T> call) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return circuit.call(call);
+            } catch (Exception e) {
+                Failure f = Failure.classify(e, stage);
+                if (f.kind() != Failure.Kind.TRANSIENT || attempt >= quickAttempts || circuit.isOpen()) {
+                    throw e;
+                }
+                sleeper.sleep(Duration.ofMillis(backoff.apply(attempt)));
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.emailintel.ingester.opencti;
+
+import io.emailintel.ingester.stix.StixBundle;
+
+/** Where a bundle goes to reach OpenCTI. Returning normally means OpenCTI has it. */
+public interface BundleSink extends AutoCloseable {
+
+    /** How many work expectations one push of this bundle produces. */
+    int expectations(StixBundle bundle);
+
+    void push(String workId, StixBundle bundle) throws OpenCtiException;
+
+    @Override
+    default void close() {
+    }
+}
