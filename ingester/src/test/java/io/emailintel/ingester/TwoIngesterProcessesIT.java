@@ -1,0 +1,85 @@
+package io.emailintel.ingester;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.emailintel.testing.RabbitBrokerExtension;
+import io.emailintel.testing.TestBroker;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Two ingester processes (the packaged jar) compete on one work queue. */
+@ExtendWith(RabbitBrokerExtension.class)
+class TwoIngesterProcessesIT {
+
+    private static final Path JAR = Path.of("target", "ingester.jar");
+
+    @Test
+    void fiveHundredEnvelopesBecomeFiveHundredReportsExactlyOnce(TestBroker broker) throws Exception {
+        assertThat(JAR).as("the package phase builds the ingester jar before the integration tests").exists();
+        List<Process> processes = new ArrayList<>();
+        try (FakeOpenCti openCti = new FakeOpenCti(broker, "two")) {
+            Pipeline p = new Pipeline(broker, openCti, broker.prefix("two"));
+            p.declare();
+            Map<String, Integer> reports = new HashMap<>();
+            Path dir = Files.createTempDirectory("ingester-it");
+            for (int i = 0; i < 2; i++) {
+                ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx256m", "-jar", JAR.toAbsolutePath().toString(), "run")
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(Path.of("target", "two-ingesters-" + i + ".log").toFile());
+                pb.environment().putAll(p.environment(Map.of("INGESTER_CONCURRENCY", "4", "INGESTER_PREFETCH", "16")));
+                processes.add(pb.start());
+            }
+            // both registered before any envelope arrives, so both compete for the whole batch
+            await().atMost(Duration.ofSeconds(60)).until(() -> openCti.registrations.get() == 2);
+            for (int i = 0; i < 500; i++) {
+                p.publish(IngesterIT.envelope(i, "cycle-500"));
+            }
+            await().atMost(Duration.ofSeconds(180)).until(() -> {
+                p.takePushed().stream().filter(m -> m.type().equals("report"))
+                        .forEach(m -> reports.merge(m.id(), 1, Integer::sum));
+                return reports.size() == 500 && broker.messageCount(p.topology.workQueue()) == 0;
+            });
+            for (Process process : processes) {
+                process.destroy(); // SIGTERM: graceful stop
+            }
+            for (Process process : processes) {
+                assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(process.exitValue()).as("exit code after SIGTERM").isZero();
+            }
+            reports.putAll(countMore(p, reports));
+            assertThat(reports).hasSize(500);
+            assertThat(reports.values()).allMatch(n -> n == 1);
+            // one work per fetch cycle per ingester: both processes took part
+            assertThat(openCti.works).hasSize(2);
+            assertThat(broker.messageCount(p.topology.deadLetterQueue())).isZero();
+        } finally {
+            for (Process process : processes) {
+                if (process.isAlive()) {
+                    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    private static Map<String, Integer> countMore(Pipeline p, Map<String, Integer> reports) throws Exception {
+        Map<String, Integer> out = new HashMap<>(reports);
+        p.takePushed().stream().filter(m -> m.type().equals("report")).forEach(m -> out.merge(m.id(), 1, Integer::sum));
+        return out;
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java" + (File.separatorChar == '\\' ? ".exe" : ""))
+                .toString();
+    }
+}
