@@ -1,0 +1,53 @@
+package io.emailintel.ingester;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.emailintel.cli.ConfigOptions;
+import io.emailintel.config.Config;
+import io.emailintel.ingester.stix.Tlp;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class IngesterSettingsTest {
+
+    private static Map<String, String> required() {
+        Map<String, String> env = new HashMap<>();
+        env.put("OPENCTI_URL", "http://opencti:8080");
+        env.put("OPENCTI_TOKEN", "t");
+        env.put("CONNECTOR_ID", "6a9f7f2c-29b6-4b5c-9f0e-6f7d3c8e1a11");
+        return env;
+    }
+
+    @Test
+    void defaultsFollowThePythonConnector() {
+        Config c = new ConfigOptions().load(IngesterSettings.schema(), required());
+        assertThat(Tlp.fromSetting(c.get(IngesterSettings.TLP_LEVEL))).isEqualTo(Tlp.AMBER_STRICT);
+        assertThat(c.get(IngesterSettings.REPORT_TYPES)).containsExactly("threat-report");
+        assertThat(c.get(IngesterSettings.NO_TRIGGER_IMPORT)).isFalse();
+        assertThat(c.get(IngesterSettings.OPENCTI_SSL_VERIFY)).isTrue();
+        assertThat(c.get(IngesterSettings.QUEUE_PROTOCOL)).isEqualTo("amqp");
+        assertThat(c.get(IngesterSettings.QUEUE_THRESHOLD)).isEqualTo(500);
+        assertThat(c.get(IngesterSettings.PING_INTERVAL)).isEqualTo(Duration.ofSeconds(40));
+    }
+
+    @Test
+    void everyTlpLevelTheSettingAcceptsIsKnown() {
+        for (String level : new String[] {"clear", "white", "green", "amber", "amber+strict", "red"}) {
+            Map<String, String> env = required();
+            env.put("EMAIL_INTEL_MICROSOFT_TLP_LEVEL", level);
+            Config c = new ConfigOptions().load(IngesterSettings.schema(), env);
+            assertThat(Tlp.fromSetting(c.get(IngesterSettings.TLP_LEVEL))).isNotNull();
+        }
+    }
+
+    @Test
+    void quickRetriesAreBounded() {
+        Map<String, String> env = required();
+        env.put("INGESTER_QUICK_RETRIES", "50");
+        assertThatThrownBy(() -> new ConfigOptions().load(IngesterSettings.schema(), env))
+                .hasMessageContaining("ingester.quick_retries");
+    }
+}
