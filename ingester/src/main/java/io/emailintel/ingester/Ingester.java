@@ -1,12 +1,15 @@
 package io.emailintel.ingester;
 
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
 import io.emailintel.config.CommonSettings;
 import io.emailintel.config.Config;
 import io.emailintel.ingester.consume.ConsumerGate;
 import io.emailintel.ingester.consume.EnvelopeConsumer;
 import io.emailintel.ingester.consume.EnvelopeProcessor;
 import io.emailintel.ingester.consume.FailureRouter;
+import io.emailintel.ingester.consume.IngestMetrics;
 import io.emailintel.ingester.consume.OpenCtiCircuit;
 import io.emailintel.ingester.consume.Sleeper;
 import io.emailintel.ingester.opencti.ApiBundleSink;
@@ -21,6 +24,8 @@ import io.emailintel.ingester.stix.ReportBuilder;
 import io.emailintel.ingester.stix.ReportOptions;
 import io.emailintel.ingester.stix.Tlp;
 import io.emailintel.model.EnvelopeCodec;
+import io.emailintel.ops.Health;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.emailintel.topology.Topology;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -67,8 +72,10 @@ final class Ingester implements AutoCloseable {
      *
      * @return null when a stop was requested before the start completed
      */
-    static Ingester start(Config config, Clock clock, Sleeper sleeper, BooleanSupplier stopRequested)
-            throws Exception {
+    static Ingester start(Config config, Clock clock, Sleeper sleeper, BooleanSupplier stopRequested,
+                          MeterRegistry registry, Health health) throws Exception {
+        health.require("opencti", "not registered yet");
+        health.require("broker", "not connected yet");
         String instance = instanceName();
         Topology topology = CommonSettings.topology(config);
         Duration timeout = config.get(IngesterSettings.PUSH_TIMEOUT);
@@ -79,7 +86,22 @@ final class Ingester implements AutoCloseable {
         if (registration == null) {
             return null;
         }
+        health.up("opencti", "registered");
         Connection pipeline = config.get(CommonSettings.RABBITMQ_URI).connect("email-intel-ingester " + instance);
+        health.up("broker", "connected");
+        pipeline.addShutdownListener(cause -> health.down("broker", "connection lost, recovering"));
+        if (pipeline instanceof Recoverable recoverable) {
+            recoverable.addRecoveryListener(new RecoveryListener() {
+                @Override
+                public void handleRecovery(Recoverable r) {
+                    health.up("broker", "connected (recovered)");
+                }
+
+                @Override
+                public void handleRecoveryStarted(Recoverable r) {
+                }
+            });
+        }
         try {
             topology.declare(pipeline);
             log.info("pipeline declared: {}", topology);
@@ -88,8 +110,19 @@ final class Ingester implements AutoCloseable {
                     : PushPublisher.connect(registration, timeout, "email-intel-ingester push " + instance);
             Works works = new Works(client, connectorId, clock, config.get(IngesterSettings.WORK_QUIET_PERIOD));
             ConsumerGate gate = new ConsumerGate();
-            OpenCtiCircuit circuit = new OpenCtiCircuit(client::version, sleeper,
-                    config.get(IngesterSettings.CIRCUIT_PROBE_INTERVAL), gate);
+            OpenCtiCircuit circuit = new OpenCtiCircuit(() -> {
+                client.version();
+                sink.checkReachable();
+            }, sleeper, config.get(IngesterSettings.CIRCUIT_PROBE_INTERVAL), gate);
+            IngestMetrics metrics = new IngestMetrics(registry, clock);
+            metrics.circuit(circuit::isOpen);
+            circuit.onOpenChange(open -> {
+                if (open) {
+                    health.down("opencti", "circuit open: OpenCTI failing, consumption paused");
+                } else {
+                    health.up("opencti", "registered");
+                }
+            });
             ReportOptions options = new ReportOptions(Tlp.fromSetting(config.get(IngesterSettings.TLP_LEVEL)),
                     config.get(IngesterSettings.REPORT_TYPES), config.get(IngesterSettings.AUTHOR_NAME),
                     config.get(IngesterSettings.NO_TRIGGER_IMPORT));
@@ -99,7 +132,7 @@ final class Ingester implements AutoCloseable {
             FailureRouter router = new FailureRouter(pipeline, topology, config.get(CommonSettings.MAX_ATTEMPTS),
                     clock, instance, timeout);
             EnvelopeConsumer consumer = new EnvelopeConsumer(pipeline, topology, config.get(IngesterSettings.PREFETCH),
-                    config.get(IngesterSettings.CONCURRENCY), processor, router, works, gate);
+                    config.get(IngesterSettings.CONCURRENCY), processor, router, works, gate, metrics);
             ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "ingester-timers");
                 t.setDaemon(true);

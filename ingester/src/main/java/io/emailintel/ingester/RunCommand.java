@@ -3,8 +3,12 @@ package io.emailintel.ingester;
 import io.emailintel.cli.ConfigOptions;
 import io.emailintel.cli.ExitCodes;
 import io.emailintel.cli.Logging;
+import io.emailintel.config.CommonSettings;
 import io.emailintel.config.Config;
 import io.emailintel.ingester.consume.Sleeper;
+import io.emailintel.ops.Health;
+import io.emailintel.ops.OpsServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -41,17 +45,26 @@ final class RunCommand implements Callable<Integer> {
                 throw new InterruptedException("stop requested");
             }
         };
-        Ingester ingester;
-        try {
-            ingester = Ingester.start(config, Clock.systemUTC(), interruptible, () -> stop.getCount() == 0);
-        } catch (InterruptedException e) {
-            return ExitCodes.OK;
-        }
-        if (ingester == null) {
-            return ExitCodes.OK;
-        }
-        try (ingester) {
-            stop.await();
+        Integer opsPort = config.get(CommonSettings.OPS_PORT);
+        PrometheusMeterRegistry registry = OpsServer.newRegistry("ingester");
+        Health health = new Health();
+        try (OpsServer ops = opsPort == null ? null : OpsServer.start(opsPort, registry, health)) {
+            if (ops != null) {
+                log.info("operations endpoint on port {}", ops.port());
+            }
+            Ingester ingester;
+            try {
+                ingester = Ingester.start(config, Clock.systemUTC(), interruptible, () -> stop.getCount() == 0,
+                        registry, health);
+            } catch (InterruptedException e) {
+                return ExitCodes.OK;
+            }
+            if (ingester == null) {
+                return ExitCodes.OK;
+            }
+            try (ingester) {
+                stop.await();
+            }
         }
         return ExitCodes.OK;
     }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rabbitmq.client.GetResponse;
 import io.emailintel.ingester.consume.Sleeper;
+import io.emailintel.ops.Health;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.emailintel.ingester.stix.ReportBuilder;
 import io.emailintel.ingester.stix.ReportOptions;
 import io.emailintel.ingester.stix.StixIds;
@@ -38,6 +40,8 @@ class IngesterIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final Health health = new Health();
 
     static Envelope envelope(int i, String cycle) {
         return Envelope.builder()
@@ -62,7 +66,8 @@ class IngesterIT {
     }
 
     private Ingester start(Pipeline p, Map<String, String> extra) throws Exception {
-        Ingester ingester = Ingester.start(p.config(extra), Clock.systemUTC(), Sleeper.SYSTEM, () -> false);
+        Ingester ingester = Ingester.start(p.config(extra), Clock.systemUTC(), Sleeper.SYSTEM, () -> false,
+                registry, health);
         cleanup.add(0, ingester);
         return ingester;
     }
@@ -160,6 +165,9 @@ class IngesterIT {
         assertThat(Pipeline.header(dead, Headers.INSTANCE)).isEqualTo(Ingester.instanceName());
         assertThat(Instant.parse(Pipeline.header(dead, Headers.FIRST_FAILURE_AT))).isNotNull();
         assertThat(Pipeline.header(dead, Headers.LAST_FAILURE_AT)).isEqualTo(Pipeline.header(dead, Headers.FIRST_FAILURE_AT));
+        await().atMost(WAIT).until(() -> registry.counter("emailintel.emails.ingested").count() == 1.0);
+        assertThat(registry.counter("emailintel.emails.dead_lettered", "reason", "invalid-json").count()).isEqualTo(1.0);
+        assertThat(registry.timer("emailintel.email.age").count()).isEqualTo(1);
     }
 
     @Test
@@ -191,6 +199,8 @@ class IngesterIT {
         // several retry-tier delays and far more calls than PIPELINE_MAX_ATTEMPTS would allow
         int probesBefore = p.openCti.failedRequests.get();
         await().atMost(WAIT).until(() -> p.openCti.failedRequests.get() > probesBefore + 20);
+        assertThat(health.checks().get("opencti").up()).isFalse();
+        assertThat(registry.get("emailintel.circuit.state").gauge().value()).isEqualTo(1.0);
         p.openCti.failStatus = 0;
 
         Set<String> reports = new java.util.HashSet<>();
@@ -200,6 +210,8 @@ class IngesterIT {
         });
         assertThat(broker.messageCount(p.topology.deadLetterQueue())).isZero();
         assertThat(p.openCti.healthQueries.get()).isGreaterThan(1);
+        assertThat(health.ready()).isTrue();
+        assertThat(registry.get("emailintel.circuit.state").gauge().value()).isZero();
     }
 
     @Test

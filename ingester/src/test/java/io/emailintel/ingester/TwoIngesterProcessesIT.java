@@ -6,6 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.emailintel.testing.RabbitBrokerExtension;
 import io.emailintel.testing.TestBroker;
 import java.io.File;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,12 +37,16 @@ class TwoIngesterProcessesIT {
             p.declare();
             Map<String, Integer> reports = new HashMap<>();
             Path dir = Files.createTempDirectory("ingester-it");
+            int opsPort = freePort();
             for (int i = 0; i < 2; i++) {
                 ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx256m", "-jar", JAR.toAbsolutePath().toString(), "run")
                         .directory(dir.toFile())
                         .redirectErrorStream(true)
                         .redirectOutput(Path.of("target", "two-ingesters-" + i + ".log").toFile());
                 pb.environment().putAll(p.environment(Map.of("INGESTER_CONCURRENCY", "4", "INGESTER_PREFETCH", "16")));
+                if (i == 0) {
+                    pb.environment().put("OPS_PORT", Integer.toString(opsPort));
+                }
                 processes.add(pb.start());
             }
             // both registered before any envelope arrives, so both compete for the whole batch
@@ -50,6 +59,10 @@ class TwoIngesterProcessesIT {
                         .forEach(m -> reports.merge(m.id(), 1, Integer::sum));
                 return reports.size() == 500 && broker.messageCount(p.topology.workQueue()) == 0;
             });
+            HttpResponse<String> ready = get(opsPort, "/health/ready");
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(ready.body()).contains("\"opencti\"").contains("\"broker\"");
+            assertThat(get(opsPort, "/metrics").body()).containsPattern("emailintel_emails_ingested_total\\{[^}]*\\} [1-9]");
             for (Process process : processes) {
                 process.destroy(); // SIGTERM: graceful stop
             }
@@ -76,6 +89,17 @@ class TwoIngesterProcessesIT {
         Map<String, Integer> out = new HashMap<>(reports);
         p.takePushed().stream().filter(m -> m.type().equals("report")).forEach(m -> out.merge(m.id(), 1, Integer::sum));
         return out;
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     private static String javaBinary() {

@@ -36,6 +36,7 @@ public final class EnvelopeConsumer implements AutoCloseable {
     private final FailureRouter router;
     private final Works works;
     private final ConsumerGate gate;
+    private final IngestMetrics metrics;
     private final ExecutorService workers;
     private final Object channelLock = new Object();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -44,7 +45,8 @@ public final class EnvelopeConsumer implements AutoCloseable {
     private volatile boolean stopping;
 
     public EnvelopeConsumer(Connection connection, Topology topology, int prefetch, int concurrency,
-                            EnvelopeProcessor processor, FailureRouter router, Works works, ConsumerGate gate) {
+                            EnvelopeProcessor processor, FailureRouter router, Works works, ConsumerGate gate,
+                            IngestMetrics metrics) {
         this.connection = connection;
         this.topology = topology;
         this.prefetch = prefetch;
@@ -52,6 +54,7 @@ public final class EnvelopeConsumer implements AutoCloseable {
         this.router = router;
         this.works = works;
         this.gate = gate;
+        this.metrics = metrics;
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), r -> {
@@ -132,12 +135,13 @@ public final class EnvelopeConsumer implements AutoCloseable {
         try {
             attempt = processor.process(body, props.getHeaders());
         } catch (RuntimeException e) {
-            attempt = new EnvelopeProcessor.Attempt("", "", null, Failure.classify(e, "process"));
+            attempt = new EnvelopeProcessor.Attempt("", "", null, null, Failure.classify(e, "process"));
         }
         Failure failure = attempt.failure();
         if (failure == null) {
             ack(tag);
             finish(attempt, Works.Outcome.INGESTED);
+            metrics.ingested(attempt.receivedAt());
             log.info("envelope {} ingested as {}", attempt.envelopeId(), attempt.reportId());
             return;
         }
@@ -150,6 +154,11 @@ public final class EnvelopeConsumer implements AutoCloseable {
             FailureRouter.Destination dest = router.route(props, body, failure);
             ack(tag);
             finish(attempt, dest == FailureRouter.Destination.DEAD_LETTER ? Works.Outcome.FAILED : Works.Outcome.DEFERRED);
+            switch (dest) {
+                case DEAD_LETTER -> metrics.deadLettered(failure.reason());
+                case RETRY -> metrics.retried(failure.reason());
+                default -> { }
+            }
             switch (dest) {
                 case DEAD_LETTER -> log.warn("envelope {} dead-lettered at {}: {} ({})", label(attempt),
                         failure.stage(), failure.reason(), failure.safeMessage());

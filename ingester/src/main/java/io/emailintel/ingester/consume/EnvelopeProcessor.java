@@ -10,6 +10,7 @@ import io.emailintel.model.EnvelopeCodec;
 import io.emailintel.topology.Headers;
 import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -21,7 +22,7 @@ import java.util.Map;
 public final class EnvelopeProcessor {
 
     /** The outcome of one attempt; {@code failure} is null on success. */
-    public record Attempt(String envelopeId, String reportId, Works.Work work, Failure failure) {
+    public record Attempt(String envelopeId, String reportId, Instant receivedAt, Works.Work work, Failure failure) {
     }
 
     private final EnvelopeCodec codec;
@@ -50,14 +51,14 @@ public final class EnvelopeProcessor {
         try {
             envelope = codec.decode(body);
         } catch (Exception e) {
-            return new Attempt("", "", null, Failure.classify(e, "decode"));
+            return new Attempt("", "", null, null, Failure.classify(e, "decode"));
         }
         StixBundle bundle;
         try {
             bundle = builder.build(envelope);
             BundleValidator.validate(bundle.json());
         } catch (Exception e) {
-            return new Attempt(envelope.envelopeId(), "", null, Failure.classify(e, "build"));
+            return new Attempt(envelope.envelopeId(), "", envelope.receivedAt(), null, Failure.classify(e, "build"));
         }
         boolean replay = headers != null && headers.containsKey(Headers.REPLAY_COUNT);
         String key = (replay ? "replay:" : "") + envelope.fetchCycleId();
@@ -67,7 +68,7 @@ public final class EnvelopeProcessor {
         try {
             work = quick("work", () -> works.begin(key, name));
         } catch (Exception e) {
-            return new Attempt(envelope.envelopeId(), bundle.reportId(), null, Failure.classify(e, "work"));
+            return new Attempt(envelope.envelopeId(), bundle.reportId(), envelope.receivedAt(), null, Failure.classify(e, "work"));
         }
         try {
             quick("push", () -> {
@@ -75,9 +76,9 @@ public final class EnvelopeProcessor {
                 sink.push(work.id(), bundle);
                 return null;
             });
-            return new Attempt(envelope.envelopeId(), bundle.reportId(), work, null);
+            return new Attempt(envelope.envelopeId(), bundle.reportId(), envelope.receivedAt(), work, null);
         } catch (Exception e) {
-            return new Attempt(envelope.envelopeId(), bundle.reportId(), work, Failure.classify(e, "push"));
+            return new Attempt(envelope.envelopeId(), bundle.reportId(), envelope.receivedAt(), work, Failure.classify(e, "push"));
         }
     }
 

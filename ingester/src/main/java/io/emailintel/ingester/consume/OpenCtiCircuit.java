@@ -40,6 +40,7 @@ public final class OpenCtiCircuit implements AutoCloseable {
     private final Thread prober;
     private final Object lock = new Object();
     private volatile boolean closed;
+    private volatile java.util.function.Consumer<Boolean> openListener = open -> { };
 
     public OpenCtiCircuit(HealthProbe probe, Sleeper sleeper, Duration probeInterval, ConsumerGate gate) {
         this.probe = probe;
@@ -63,6 +64,7 @@ public final class OpenCtiCircuit implements AutoCloseable {
                 log.warn("OpenCTI looks down ({}): pausing consumption, probing every {}",
                         breaker.getMetrics().getFailureRate() + "% of recent calls failed", probeInterval);
                 gate.shut(ConsumerGate.OPENCTI_DOWN);
+                openListener.accept(true);
                 synchronized (lock) {
                     lock.notifyAll();
                 }
@@ -91,6 +93,11 @@ public final class OpenCtiCircuit implements AutoCloseable {
         }
     }
 
+    /** Told true when the circuit opens, false when a healthy probe closes it. */
+    public void onOpenChange(java.util.function.Consumer<Boolean> listener) {
+        this.openListener = listener;
+    }
+
     public boolean isOpen() {
         return breaker.getState() == CircuitBreaker.State.OPEN;
     }
@@ -112,6 +119,7 @@ public final class OpenCtiCircuit implements AutoCloseable {
                     log.warn("OpenCTI answers again: resuming consumption");
                     breaker.transitionToClosedState();
                     gate.open(ConsumerGate.OPENCTI_DOWN);
+                    openListener.accept(false);
                 } catch (OpenCtiException e) {
                     log.info("OpenCTI still down: {}", e.getMessage());
                 }

@@ -10,6 +10,10 @@ public interface BundleSink extends AutoCloseable {
 
     void push(String workId, StixBundle bundle) throws OpenCtiException;
 
+    /** Throws when the way to OpenCTI is known to be broken (checked by the circuit's health probe). */
+    default void checkReachable() throws OpenCtiException {
+    }
+
     @Override
     default void close() {
     }

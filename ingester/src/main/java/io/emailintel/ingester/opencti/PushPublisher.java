@@ -113,6 +113,14 @@ public final class PushPublisher implements BundleSink {
         }
     }
 
+    @Override
+    public void checkReachable() throws OpenCtiException {
+        if (!connection.isOpen()) {
+            throw OpenCtiException.unavailable("opencti-broker-down", "the connection to the platform's broker "
+                    + registration.broker() + " is down (recovering)", null);
+        }
+    }
+
     private PooledChannel borrow() throws IOException {
         PooledChannel p = idle.poll();
         if (p != null && p.channel().isOpen()) {
