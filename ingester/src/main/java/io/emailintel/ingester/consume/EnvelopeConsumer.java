@@ -65,12 +65,37 @@ public final class EnvelopeConsumer implements AutoCloseable {
     }
 
     public void start() throws IOException {
-        synchronized (channelLock) {
-            channel = connection.createChannel();
-            channel.basicQos(prefetch);
-        }
+        openChannel();
         gate.onChange(open -> followGate());
         followGate();
+    }
+
+    private void openChannel() throws IOException {
+        synchronized (channelLock) {
+            Channel ch = connection.createChannel();
+            ch.basicQos(prefetch);
+            // A channel-level error (not a lost connection, which amqp-client recovers) would end consuming
+            // silently; open a new channel instead. Unacked envelopes of the old one are redelivered.
+            ch.addShutdownListener(cause -> {
+                if (!stopping && !cause.isHardError() && !cause.isInitiatedByApplication()) {
+                    log.warn("consumer channel closed by the broker ({}); reopening", cause.getMessage());
+                    Thread t = new Thread(this::reopen, "consumer-reopen");
+                    t.setDaemon(true);
+                    t.start();
+                }
+            });
+            channel = ch;
+            consumerTag = null;
+        }
+    }
+
+    private void reopen() {
+        try {
+            openChannel();
+            followGate();
+        } catch (IOException | RuntimeException e) {
+            log.error("could not reopen the consumer channel; this ingester no longer consumes: {}", e.toString());
+        }
     }
 
     /** Consumes while the gate is open, not while it is shut; safe to call any time from any thread. */
