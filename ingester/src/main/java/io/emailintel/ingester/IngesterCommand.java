@@ -2,6 +2,10 @@ package io.emailintel.ingester;
 
 import io.emailintel.cli.Cli;
 import io.emailintel.cli.ConfigCommand;
+import io.emailintel.cli.DeadLetterCommand;
+import io.emailintel.config.CommonSettings;
+import java.time.Clock;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,6 +24,9 @@ public final class IngesterCommand implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new IngesterCommand());
         cli.addSubcommand("config", new ConfigCommand(IngesterSettings.schema()));
+        // the dead-letter tools need only the pipeline settings, not an OpenCTI token
+        cli.addSubcommand("dlq", new DeadLetterCommand(CommonSettings.schema("ingester", List.of(), List.of()),
+                Clock.systemUTC()));
         // `ingester` alone means `ingester run`
         return Cli.execute(cli, args.length == 0 ? new String[] {"run"} : args);
     }
