@@ -169,7 +169,8 @@ final class Ingester implements AutoCloseable {
                         r.broker(), r.pushExchange(), r.pushRouting());
                 return r;
             } catch (OpenCtiException e) {
-                if (!e.isTransient()) {
+                if (!e.isTransient() || isAuthFailure(e)) {
+                    // at start-up a refused token is a configuration error: say so instead of waiting forever
                     throw e;
                 }
                 log.warn("OpenCTI not available yet ({}); retrying", e.getMessage());
@@ -182,6 +183,10 @@ final class Ingester implements AutoCloseable {
                 }
             }
         }
+    }
+
+    static boolean isAuthFailure(OpenCtiException e) {
+        return e.reason().matches("opencti-(http-401|http-403|auth-required|auth-failure|forbidden-access)");
     }
 
     static String instanceName() {

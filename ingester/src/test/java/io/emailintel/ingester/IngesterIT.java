@@ -1,6 +1,7 @@
 package io.emailintel.ingester;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,8 +10,7 @@ import com.rabbitmq.client.GetResponse;
 import io.emailintel.ingester.consume.Sleeper;
 import io.emailintel.ops.Health;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.emailintel.ingester.stix.ReportBuilder;
-import io.emailintel.ingester.stix.ReportOptions;
+import io.emailintel.ingester.opencti.OpenCtiException;
 import io.emailintel.ingester.stix.StixIds;
 import io.emailintel.model.EmailAddress;
 import io.emailintel.model.Envelope;
@@ -290,7 +290,11 @@ class IngesterIT {
         assertThat(awaitPushed(p, 3)).extracting(Pipeline.Pushed::type).contains("report");
     }
 
-    static ReportBuilder builder() {
-        return new ReportBuilder(ReportOptions.defaults(), Clock.systemUTC());
+    @Test
+    void aRefusedTokenStopsTheStartWithTheReason(TestBroker broker, TestInfo info) throws Exception {
+        Pipeline p = pipeline(broker, info);
+        assertThatThrownBy(() -> start(p, Map.of("OPENCTI_TOKEN", "wrong")))
+                .isInstanceOf(OpenCtiException.class).hasMessageContaining("AUTH_REQUIRED");
+        assertThat(p.openCti.registrations.get()).isZero();
     }
 }

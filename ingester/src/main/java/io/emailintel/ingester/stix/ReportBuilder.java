@@ -63,7 +63,9 @@ public final class ReportBuilder {
         // STIX requires at least one ref; the author is the one object every report has
         report.putArray("object_refs").add(authorId);
         report.set("external_references", f.arrayNode().add(externalReference(envelope)));
-        report.put("x_opencti_content", BodySanitizer.toSafeHtml(envelope.body()));
+        if (!envelope.body().content().isBlank()) {
+            report.put("x_opencti_content", BodySanitizer.toSafeHtml(envelope.body()));
+        }
         report.set("x_opencti_files", files(envelope));
 
         ObjectNode bundle = f.objectNode();

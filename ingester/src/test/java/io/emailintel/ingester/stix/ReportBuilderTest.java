@@ -76,6 +76,7 @@ class ReportBuilderTest {
     void blankSubjectWithoutAnySenderStillHasAName() {
         StixBundle bundle = builder.build(base().build());
         assertThat(object(bundle, "report").get("name").asText()).isEqualTo("<no subject> from an unknown sender");
+        assertThat(object(bundle, "report").has("x_opencti_content")).as("an empty body adds no content").isFalse();
         assertThat(BundleValidator.problems(bundle.json())).isEmpty();
     }
 
