@@ -8,7 +8,6 @@ import io.emailintel.ingester.stix.StixBundle;
 import io.emailintel.model.Envelope;
 import io.emailintel.model.EnvelopeCodec;
 import io.emailintel.topology.Headers;
-import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -16,7 +15,7 @@ import java.util.Map;
 /**
  * One attempt at one e-mail: decode → build → validate → open the cycle's work → add expectations → push.
  * Transient OpenCTI failures get a few quick in-process retries with jittered exponential backoff
- * (resilience4j's {@link IntervalFunction}, waiting through the injected {@link Sleeper}); whatever still
+ * ({@link QuickRetry}); whatever still
  * fails is returned as a classified {@link Failure} for the {@link FailureRouter}.
  */
 public final class EnvelopeProcessor {
@@ -29,10 +28,7 @@ public final class EnvelopeProcessor {
     private final ReportBuilder builder;
     private final Works works;
     private final BundleSink sink;
-    private final OpenCtiCircuit circuit;
-    private final Sleeper sleeper;
-    private final int quickAttempts;
-    private final IntervalFunction backoff;
+    private final QuickRetry retry;
 
     public EnvelopeProcessor(EnvelopeCodec codec, ReportBuilder builder, Works works, BundleSink sink,
                              OpenCtiCircuit circuit, Sleeper sleeper, int quickAttempts, Duration backoff) {
@@ -40,10 +36,7 @@ public final class EnvelopeProcessor {
         this.builder = builder;
         this.works = works;
         this.sink = sink;
-        this.circuit = circuit;
-        this.sleeper = sleeper;
-        this.quickAttempts = quickAttempts;
-        this.backoff = IntervalFunction.ofExponentialRandomBackoff(backoff, 2.0, 0.5);
+        this.retry = new QuickRetry(circuit, sleeper, quickAttempts, backoff);
     }
 
     public Attempt process(byte[] body, Map<String, Object> headers) {
@@ -66,12 +59,12 @@ public final class EnvelopeProcessor {
                 : "Email Intel fetch cycle " + envelope.fetchCycleId();
         Works.Work work;
         try {
-            work = quick("work", () -> works.begin(key, name));
+            work = retry.run("work", () -> works.begin(key, name));
         } catch (Exception e) {
             return new Attempt(envelope.envelopeId(), bundle.reportId(), envelope.receivedAt(), null, Failure.classify(e, "work"));
         }
         try {
-            quick("push", () -> {
+            retry.run("push", () -> {
                 works.expect(work, sink.expectations(bundle));
                 sink.push(work.id(), bundle);
                 return null;
@@ -79,20 +72,6 @@ public final class EnvelopeProcessor {
             return new Attempt(envelope.envelopeId(), bundle.reportId(), envelope.receivedAt(), work, null);
         } catch (Exception e) {
             return new Attempt(envelope.envelopeId(), bundle.reportId(), envelope.receivedAt(), work, Failure.classify(e, "push"));
-        }
-    }
-
-    private <T> T quick(String stage, OpenCtiCircuit.Call<T> call) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return circuit.call(call);
-            } catch (Exception e) {
-                Failure f = Failure.classify(e, stage);
-                if (f.kind() != Failure.Kind.TRANSIENT || attempt >= quickAttempts || circuit.isOpen()) {
-                    throw e;
-                }
-                sleeper.sleep(Duration.ofMillis(backoff.apply(attempt)));
-            }
         }
     }
 }
