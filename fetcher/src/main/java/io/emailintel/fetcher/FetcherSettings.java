@@ -128,10 +128,42 @@ final class FetcherSettings {
             .description("Directory of the cursor files (delta link, watermark), one per mailbox and folder.")
             .build();
 
+    static final Setting<Integer> MAX_RETRIES = Setting.builder("email_intel_microsoft.max_retries",
+                    ValueTypes.POSITIVE_INT)
+            .defaultValue("6")
+            .check(n -> n <= 20, "at most 20")
+            .description("Retries of one Graph request answered 429, 503 or 504 (throttled), each after the "
+                    + "Retry-After the answer asks for; then the cycle stops and the next one resumes where it stopped.")
+            .build();
+
+    static final Setting<Duration> MAX_RETRY_WAIT = Setting.builder("email_intel_microsoft.max_retry_wait",
+                    ValueTypes.DURATION)
+            .defaultValue("PT2M")
+            .check(d -> !d.isNegative(), "a duration of zero or more")
+            .description("Longest wait before one throttled Graph request is retried, whatever Retry-After says.")
+            .build();
+
+    static final Setting<Duration> SYNC_OVERLAP = Setting.builder("email_intel_microsoft.sync_overlap",
+                    ValueTypes.DURATION)
+            .defaultValue("PT10M")
+            .check(d -> !d.isNegative(), "a duration of zero or more")
+            .description("When the incremental (delta) sync starts or must restart (expired token), e-mails "
+                    + "received this long before the last one fetched are looked at again; duplicates are suppressed.")
+            .build();
+
+    static final Setting<Duration> CONFIRM_TIMEOUT = Setting.builder("fetcher.confirm_timeout",
+                    ValueTypes.DURATION)
+            .defaultValue("PT30S")
+            .check(d -> d.toMillis() >= 100, "at least 100 milliseconds")
+            .description("How long to wait for the broker's confirms of one page (and at shutdown); past it the "
+                    + "cycle stops and the cursor stays before the unconfirmed e-mails.")
+            .build();
+
     static final List<Setting<?>> OWN = List.of(TENANT_ID, CLIENT_ID, CLIENT_SECRET, CLIENT_CERTIFICATE_PATH,
             CLIENT_CERTIFICATE_PASSWORD, EMAIL, INBOX, RELATIVE_IMPORT_START_DATE, ATTACHMENTS_MIME_TYPES,
             ATTACHMENTS_MAX_BYTES, ATTACHMENTS_MAX_TOTAL_BYTES, INCLUDE_INLINE_ATTACHMENTS, GRAPH_BASE_URL,
-            AUTHORITY_HOST, PAGE_SIZE, DURATION_PERIOD, STATE_DIR);
+            AUTHORITY_HOST, PAGE_SIZE, MAX_RETRIES, MAX_RETRY_WAIT, SYNC_OVERLAP, DURATION_PERIOD, CONFIRM_TIMEOUT,
+            STATE_DIR);
 
     /** Exactly one credential: a client secret or a client certificate. */
     static final ConfigRule ONE_CREDENTIAL = config -> {

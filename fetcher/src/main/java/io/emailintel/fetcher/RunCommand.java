@@ -1,23 +1,39 @@
 package io.emailintel.fetcher;
 
+import com.rabbitmq.client.Connection;
 import io.emailintel.cli.ConfigOptions;
 import io.emailintel.cli.ExitCodes;
 import io.emailintel.cli.Logging;
 import io.emailintel.config.CommonSettings;
 import io.emailintel.config.Config;
+import io.emailintel.fetcher.graph.FolderPath;
+import io.emailintel.fetcher.graph.GraphMailbox;
+import io.emailintel.fetcher.graph.Sleeper;
+import io.emailintel.fetcher.state.CorruptStateException;
+import io.emailintel.fetcher.state.CursorStore;
 import io.emailintel.topology.Topology;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code run}: validate the configuration, declare the pipeline, then poll. */
+/**
+ * {@code run}: validate the configuration, declare the pipeline, then one fetch cycle every
+ * {@code CONNECTOR_DURATION_PERIOD}. SIGTERM (or SIGINT) finishes the page in hand, waits for its confirms,
+ * commits the cursor and exits 0.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Poll the mailbox (the default command).")
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
     @Mixin
     ConfigOptions options;
@@ -25,15 +41,80 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Run one fetch cycle and exit: 0 on success, 1 on failure.")
     boolean once;
 
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
     @Override
     public Integer call() throws Exception {
         Config config = options.load(FetcherSettings.schema());
         Logging.configure(config);
         Topology topology = CommonSettings.topology(config);
-        try (var connection = config.get(CommonSettings.RABBITMQ_URI).connect("email-intel-fetcher")) {
+        onSignal("TERM");
+        onSignal("INT");
+        Clock clock = Clock.systemUTC();
+        GraphMailbox mailbox = FetcherRuntime.mailbox(config, FetcherRuntime.credential(config), Sleeper.SYSTEM, clock);
+        CursorStore store = FetcherRuntime.cursorStore(config);
+        Duration period = config.get(FetcherSettings.DURATION_PERIOD);
+        int failures = 0;
+        try (Connection connection = config.get(CommonSettings.RABBITMQ_URI).connect("email-intel-fetcher")) {
             topology.declare(connection);
+            log.info("pipeline declared: {}", topology);
+            while (!stop.get()) {
+                boolean ok = cycle(config, mailbox, store, connection, topology, clock);
+                if (once) {
+                    return ok ? ExitCodes.OK : ExitCodes.FAILURE;
+                }
+                failures = ok ? 0 : failures + 1;
+                Duration wait = ok ? period : backoff(failures, period);
+                if (stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+            }
         }
-        log.info("pipeline declared: {}", topology);
+        log.info("stopped");
         return ExitCodes.OK;
+    }
+
+    private boolean cycle(Config config, GraphMailbox mailbox, CursorStore store, Connection connection,
+                          Topology topology, Clock clock) {
+        FetchCycle cycle = new FetchCycle(mailbox, store, connection, topology, clock,
+                config.get(FetcherSettings.EMAIL), config.get(FetcherSettings.INBOX),
+                config.get(FetcherSettings.RELATIVE_IMPORT_START_DATE), config.get(FetcherSettings.SYNC_OVERLAP),
+                config.get(FetcherSettings.CONFIRM_TIMEOUT), stop::get);
+        try {
+            cycle.run();
+            return true;
+        } catch (FolderPath.FolderNotFoundException | CorruptStateException e) {
+            throw e; // nothing a retry can fix: stop with the message
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop.set(true);
+            return false;
+        } catch (Exception e) {
+            log.error("fetch cycle failed, the cursor stays where it was: {}", io.emailintel.cli.Cli.describe(e));
+            log.debug("fetch cycle failure", e);
+            return false;
+        }
+    }
+
+    /** Waits after a failed cycle: 15 s, 30 s, 1 min, … at most 5 min and never longer than the period. */
+    static Duration backoff(int failures, Duration period) {
+        Duration d = Duration.ofSeconds(15).multipliedBy(1L << Math.min(failures - 1, 10));
+        d = d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
+        return d.compareTo(period) > 0 ? period : d;
+    }
+
+    // sun.misc.Signal: the JDK's only way to turn SIGTERM into a graceful stop that exits 0 (a shutdown hook
+    // cannot change the exit status)
+    private void onSignal(String name) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
+                log.info("SIG{} received: finishing the page in hand, then stopping", name);
+                stop.set(true);
+                stopped.countDown();
+            });
+        } catch (IllegalArgumentException e) {
+            log.debug("cannot handle SIG{}: {}", name, e.getMessage());
+        }
     }
 }

@@ -1,0 +1,44 @@
+package io.emailintel.fetcher;
+
+import com.azure.core.credential.TokenCredential;
+import io.emailintel.config.Config;
+import io.emailintel.fetcher.graph.AttachmentPolicy;
+import io.emailintel.fetcher.graph.GraphClients;
+import io.emailintel.fetcher.graph.GraphMailbox;
+import io.emailintel.fetcher.graph.Sleeper;
+import io.emailintel.fetcher.state.CursorStore;
+import java.time.Clock;
+
+/** Builds the fetcher's parts from the configuration. */
+final class FetcherRuntime {
+
+    private FetcherRuntime() {
+    }
+
+    static TokenCredential credential(Config config) {
+        String tenant = config.get(FetcherSettings.TENANT_ID);
+        String client = config.get(FetcherSettings.CLIENT_ID);
+        String secret = config.get(FetcherSettings.CLIENT_SECRET);
+        if (secret != null) {
+            return GraphClients.secretCredential(tenant, client, secret, config.get(FetcherSettings.AUTHORITY_HOST));
+        }
+        return GraphClients.certificateCredential(tenant, client, config.get(FetcherSettings.CLIENT_CERTIFICATE_PATH),
+                config.get(FetcherSettings.CLIENT_CERTIFICATE_PASSWORD), config.get(FetcherSettings.AUTHORITY_HOST));
+    }
+
+    static GraphMailbox mailbox(Config config, TokenCredential credential, Sleeper sleeper, Clock clock) {
+        var graph = GraphClients.client(config.get(FetcherSettings.GRAPH_BASE_URL), credential,
+                config.get(FetcherSettings.MAX_RETRIES), config.get(FetcherSettings.MAX_RETRY_WAIT), sleeper, clock);
+        AttachmentPolicy policy = new AttachmentPolicy(config.get(FetcherSettings.ATTACHMENTS_MIME_TYPES),
+                config.get(FetcherSettings.ATTACHMENTS_MAX_BYTES), config.get(FetcherSettings.ATTACHMENTS_MAX_TOTAL_BYTES),
+                config.get(FetcherSettings.INCLUDE_INLINE_ATTACHMENTS));
+        return new GraphMailbox(graph, config.get(FetcherSettings.GRAPH_BASE_URL).toString(),
+                config.get(FetcherSettings.EMAIL), config.get(FetcherSettings.INBOX),
+                config.get(FetcherSettings.PAGE_SIZE), policy, clock);
+    }
+
+    static CursorStore cursorStore(Config config) {
+        return new CursorStore(config.get(FetcherSettings.STATE_DIR), config.get(FetcherSettings.EMAIL),
+                config.get(FetcherSettings.INBOX));
+    }
+}

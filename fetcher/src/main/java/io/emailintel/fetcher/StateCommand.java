@@ -1,0 +1,62 @@
+package io.emailintel.fetcher;
+
+import io.emailintel.cli.ConfigOptions;
+import io.emailintel.cli.ExitCodes;
+import io.emailintel.config.Config;
+import io.emailintel.fetcher.state.CursorStore;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code state show} and {@code state reset}: the cursor of the configured mailbox folder. */
+@Command(name = "state", mixinStandardHelpOptions = true, description = "Show or reset the fetcher's cursor.",
+        subcommands = {StateCommand.Show.class, StateCommand.Reset.class})
+final class StateCommand {
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print the cursor file.")
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        ConfigOptions options;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Config config = options.load(FetcherSettings.schema());
+            CursorStore store = FetcherRuntime.cursorStore(config);
+            var out = spec.commandLine().getOut();
+            var text = store.text();
+            if (text.isEmpty()) {
+                out.println("no state yet at " + store.file() + ": the next run imports e-mails received within "
+                        + config.get(FetcherSettings.RELATIVE_IMPORT_START_DATE));
+                return ExitCodes.OK;
+            }
+            store.load(); // fails with a clear message when the file is corrupt
+            out.println("# " + store.file());
+            out.println(text.get());
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "reset", mixinStandardHelpOptions = true,
+            description = "Delete the cursor: the next run imports again everything received within "
+                    + "EMAIL_INTEL_MICROSOFT_RELATIVE_IMPORT_START_DATE (duplicates are harmless, ids are stable). "
+                    + "Stop the fetcher first.")
+    static final class Reset implements Callable<Integer> {
+        @Mixin
+        ConfigOptions options;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Config config = options.load(FetcherSettings.schema());
+            CursorStore store = FetcherRuntime.cursorStore(config);
+            boolean deleted = store.reset();
+            spec.commandLine().getOut().println(deleted ? "deleted " + store.file() : "no state at " + store.file());
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,340 @@
+package io.emailintel.fetcher.graph;
+
+import com.microsoft.graph.models.Attachment;
+import com.microsoft.graph.models.BodyType;
+import com.microsoft.graph.models.FileAttachment;
+import com.microsoft.graph.models.ItemAttachment;
+import com.microsoft.graph.models.MailFolder;
+import com.microsoft.graph.models.MailFolderCollectionResponse;
+import com.microsoft.graph.models.Message;
+import com.microsoft.graph.models.MessageCollectionResponse;
+import com.microsoft.graph.models.Recipient;
+import com.microsoft.graph.models.ReferenceAttachment;
+import com.microsoft.graph.models.odataerrors.ODataError;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.graph.users.item.mailfolders.item.MailFolderItemRequestBuilder;
+import com.microsoft.graph.users.item.mailfolders.item.messages.delta.DeltaGetResponse;
+import com.microsoft.kiota.ApiException;
+import com.microsoft.kiota.BaseRequestConfiguration;
+import com.microsoft.kiota.HttpMethod;
+import com.microsoft.kiota.RequestInformation;
+import com.microsoft.kiota.serialization.Parsable;
+import com.microsoft.kiota.serialization.ParsableFactory;
+import io.emailintel.model.AttachmentKind;
+import io.emailintel.model.EmailAddress;
+import io.emailintel.model.Envelope;
+import io.emailintel.model.EnvelopeAttachment;
+import io.emailintel.model.EnvelopeBody;
+import io.emailintel.model.EnvelopeSource;
+import io.emailintel.model.Recipients;
+import io.emailintel.model.SkipReason;
+import io.emailintel.model.SkippedAttachment;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The configured folder of one mailbox through the Graph SDK, GET requests only. Ids are immutable
+ * ({@code Prefer: IdType="ImmutableId"}); listing pages carry the attachment metadata
+ * ({@code $expand=attachments($select=…)}), so only accepted attachments cost a request.
+ */
+public final class GraphMailbox implements Mailbox {
+
+    private static final Logger log = LoggerFactory.getLogger(GraphMailbox.class);
+
+    private static final String[] SELECT = {"id", "subject", "from", "sender", "toRecipients", "ccRecipients",
+            "bccRecipients", "sentDateTime", "receivedDateTime", "body", "internetMessageId", "hasAttachments"};
+    private static final String[] EXPAND = {"attachments($select=id,name,contentType,size,isInline)"};
+    private static final String[] DELTA_SELECT = {"id", "receivedDateTime"};
+
+    private final GraphServiceClient graph;
+    private final String baseUrl;
+    private final String mailbox;
+    private final String folder;
+    private final int pageSize;
+    private final AttachmentPolicy policy;
+    private final Clock clock;
+    private String folderId;
+
+    public GraphMailbox(GraphServiceClient graph, String baseUrl, String mailbox, String folder, int pageSize,
+                        AttachmentPolicy policy, Clock clock) {
+        this.graph = graph;
+        this.baseUrl = baseUrl.replaceAll("/+$", "");
+        this.mailbox = mailbox;
+        this.folder = folder;
+        this.pageSize = pageSize;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    private void headers(BaseRequestConfiguration rc) {
+        rc.headers.add("Prefer", "IdType=\"ImmutableId\"");
+        rc.headers.add("Prefer", "odata.maxpagesize=" + pageSize);
+    }
+
+    /** Resolves the configured folder (once). */
+    public String folderId() {
+        if (folderId == null) {
+            folderId = FolderPath.parse(folder).resolve(this::children);
+            log.info("reading folder '{}' of {}", folder, mailbox);
+        }
+        return folderId;
+    }
+
+    private List<FolderPath.Folder> children(String parentId) {
+        var folders = graph.users().byUserId(mailbox).mailFolders();
+        MailFolderCollectionResponse page = parentId == null
+                ? folders.get(rc -> {
+                    headers(rc);
+                    rc.queryParameters.top = 100;
+                    rc.queryParameters.select = new String[] {"id", "displayName"};
+                })
+                : folders.byMailFolderId(parentId).childFolders().get(rc -> {
+                    headers(rc);
+                    rc.queryParameters.top = 100;
+                    rc.queryParameters.select = new String[] {"id", "displayName"};
+                });
+        List<FolderPath.Folder> out = new ArrayList<>();
+        while (page != null) {
+            for (MailFolder f : page.getValue()) {
+                out.add(new FolderPath.Folder(f.getId(), f.getDisplayName()));
+            }
+            String next = page.getOdataNextLink();
+            page = next == null ? null : folders.withUrl(next).get(this::headers);
+        }
+        return out;
+    }
+
+    private MailFolderItemRequestBuilder folder() {
+        return graph.users().byUserId(mailbox).mailFolders().byMailFolderId(folderId());
+    }
+
+    @Override
+    public Page listSince(Instant since) {
+        MessageCollectionResponse r = folder().messages().get(rc -> {
+            headers(rc);
+            rc.queryParameters.filter = "receivedDateTime ge " + DateTimeFormatter.ISO_INSTANT.format(since);
+            rc.queryParameters.orderby = new String[] {"receivedDateTime asc"};
+            rc.queryParameters.top = pageSize;
+            rc.queryParameters.select = SELECT;
+            rc.queryParameters.expand = EXPAND;
+        });
+        return listingPage(r);
+    }
+
+    private Page listingPage(MessageCollectionResponse r) {
+        List<Item> items = new ArrayList<>();
+        for (Message m : r.getValue()) {
+            items.add(new Item(m.getId(), instant(m.getReceivedDateTime()), false, m));
+        }
+        return new Page(items, r.getOdataNextLink(), null);
+    }
+
+    @Override
+    public Page deltaStart() {
+        try {
+            return deltaPage(folder().messages().delta().get(rc -> {
+                headers(rc);
+                rc.queryParameters.select = DELTA_SELECT;
+            }));
+        } catch (ApiException e) {
+            throw deltaError(e);
+        }
+    }
+
+    @Override
+    public Page follow(String link, boolean delta) {
+        if (!delta) {
+            return listingPage(folder().messages().withUrl(link).get(this::headers));
+        }
+        try {
+            return deltaPage(folder().messages().delta().withUrl(link).get(this::headers));
+        } catch (ApiException e) {
+            throw deltaError(e);
+        }
+    }
+
+    private static RuntimeException deltaError(ApiException e) {
+        String code = e instanceof ODataError o && o.getError() != null ? o.getError().getCode() : null;
+        String text = String.valueOf(code) + " " + e.getMessage();
+        if (e.getResponseStatusCode() == 410 || text.contains("SyncStateNotFound") || text.contains("resyncRequired")
+                || text.contains("SyncStateInvalid")) {
+            return new DeltaExpiredException("delta token rejected (HTTP " + e.getResponseStatusCode() + ", " + code
+                    + ")", e);
+        }
+        return e;
+    }
+
+    private static Page deltaPage(DeltaGetResponse r) {
+        List<Item> items = new ArrayList<>();
+        for (Message m : r.getValue()) {
+            boolean removed = m.getAdditionalData() != null && m.getAdditionalData().containsKey("@removed");
+            items.add(new Item(m.getId(), instant(m.getReceivedDateTime()), removed, null));
+        }
+        return new Page(items, r.getOdataNextLink(), r.getOdataDeltaLink());
+    }
+
+    @Override
+    public Optional<Envelope> envelope(Item item, String fetchCycleId) {
+        Message m;
+        if (item.source() instanceof Message listed) {
+            m = listed;
+        } else {
+            try {
+                m = graph.users().byUserId(mailbox).messages().byMessageId(item.id()).get(rc -> {
+                    headers(rc);
+                    rc.queryParameters.select = SELECT;
+                    rc.queryParameters.expand = EXPAND;
+                });
+            } catch (ApiException e) {
+                if (e.getResponseStatusCode() == 404) {
+                    log.info("message {} is gone since it was listed; skipped", item.id());
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        }
+        Envelope.Builder b = Envelope.builder()
+                .source(new EnvelopeSource(EnvelopeSource.KIND_GRAPH, mailbox, folder, m.getId(),
+                        m.getInternetMessageId()))
+                .subject(m.getSubject())
+                .from(address(m.getFrom()))
+                .sender(address(m.getSender()))
+                .recipients(new Recipients(addresses(m.getToRecipients()), addresses(m.getCcRecipients()),
+                        addresses(m.getBccRecipients())))
+                .sentAt(instant(m.getSentDateTime()))
+                .receivedAt(instant(m.getReceivedDateTime()))
+                .body(m.getBody() == null ? EnvelopeBody.empty() : new EnvelopeBody(
+                        m.getBody().getContentType() == BodyType.Html ? EnvelopeBody.HTML : EnvelopeBody.TEXT,
+                        m.getBody().getContent()))
+                .fetchCycleId(fetchCycleId)
+                .fetchedAt(clock.instant());
+        List<Attachment> attachments = m.getAttachments();
+        if (attachments == null && Boolean.TRUE.equals(m.getHasAttachments())) {
+            attachments = graph.users().byUserId(mailbox).messages().byMessageId(m.getId()).attachments()
+                    .get(rc -> {
+                        headers(rc);
+                        rc.queryParameters.select = new String[] {"id", "name", "contentType", "size", "isInline"};
+                    }).getValue();
+        }
+        long carried = 0;
+        for (Attachment a : attachments == null ? List.<Attachment>of() : attachments) {
+            carried += attach(b, m.getId(), a, carried);
+        }
+        return Optional.of(b.build());
+    }
+
+    /** Adds the attachment or its skip record; returns the bytes carried. */
+    private long attach(Envelope.Builder b, String messageId, Attachment a, long carried) {
+        AttachmentPolicy.Meta meta = new AttachmentPolicy.Meta(kind(a), a.getName(), a.getContentType(),
+                a.getSize() == null ? -1 : a.getSize(), Boolean.TRUE.equals(a.getIsInline()));
+        Optional<SkippedAttachment> skip = policy.screen(meta, carried);
+        if (skip.isPresent()) {
+            b.skipped(skip.get());
+            return 0;
+        }
+        byte[] content;
+        try {
+            content = meta.kind() == AttachmentPolicy.Kind.ITEM ? itemMime(messageId, a.getId())
+                    : fileContent(messageId, a.getId());
+        } catch (ApiException e) {
+            if (e.getResponseStatusCode() == 429 || e.getResponseStatusCode() >= 500) {
+                throw e; // throttled or Graph trouble: retry the whole e-mail later rather than drop a file
+            }
+            b.skipped(new SkippedAttachment(meta.name(), meta.contentType(), meta.size(), SkipReason.UNAVAILABLE,
+                    "Graph answered " + e.getResponseStatusCode()));
+            return 0;
+        }
+        String type = AttachmentPolicy.effectiveType(meta, content);
+        skip = policy.check(meta, type, content.length, carried);
+        if (skip.isPresent()) {
+            b.skipped(skip.get());
+            return 0;
+        }
+        String name = meta.name() == null || meta.name().isBlank() ? "attachment" : meta.name();
+        if (meta.kind() == AttachmentPolicy.Kind.ITEM && !name.toLowerCase().endsWith(".eml")) {
+            name = name + ".eml";
+        }
+        b.attachment(EnvelopeAttachment.of(name, type, meta.inline(),
+                meta.kind() == AttachmentPolicy.Kind.ITEM ? AttachmentKind.ITEM : AttachmentKind.FILE, content));
+        return content.length;
+    }
+
+    private static AttachmentPolicy.Kind kind(Attachment a) {
+        String type = a.getOdataType() == null ? "" : a.getOdataType();
+        if (a instanceof ItemAttachment || type.endsWith("itemAttachment")) {
+            return AttachmentPolicy.Kind.ITEM;
+        }
+        if (a instanceof ReferenceAttachment || type.endsWith("referenceAttachment")) {
+            return AttachmentPolicy.Kind.REFERENCE;
+        }
+        return AttachmentPolicy.Kind.FILE;
+    }
+
+    private byte[] fileContent(String messageId, String attachmentId) {
+        Attachment full = graph.users().byUserId(mailbox).messages().byMessageId(messageId).attachments()
+                .byAttachmentId(attachmentId).get(this::headers);
+        if (full instanceof FileAttachment f && f.getContentBytes() != null) {
+            return f.getContentBytes();
+        }
+        return new byte[0];
+    }
+
+    /** An attached Outlook item as MIME: {@code GET …/attachments/{id}/$value} (no typed builder for it). */
+    private byte[] itemMime(String messageId, String attachmentId) {
+        RequestInformation request = new RequestInformation();
+        request.httpMethod = HttpMethod.GET;
+        request.setUri(URI.create(baseUrl + "/users/" + encode(mailbox) + "/messages/" + encode(messageId)
+                + "/attachments/" + encode(attachmentId) + "/$value"));
+        request.headers.add("Accept", "message/rfc822, application/octet-stream");
+        request.headers.add("Prefer", "IdType=\"ImmutableId\"");
+        HashMap<String, ParsableFactory<? extends Parsable>> errors = new HashMap<>();
+        errors.put("XXX", ODataError::createFromDiscriminatorValue);
+        try (InputStream in = graph.getRequestAdapter().sendPrimitive(request, errors, InputStream.class)) {
+            return in == null ? new byte[0] : in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading attachment " + attachmentId, e);
+        }
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static Instant instant(OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private static EmailAddress address(Recipient r) {
+        if (r == null || r.getEmailAddress() == null) {
+            return null;
+        }
+        return new EmailAddress(r.getEmailAddress().getName(), r.getEmailAddress().getAddress());
+    }
+
+    private static List<EmailAddress> addresses(List<Recipient> rs) {
+        List<EmailAddress> out = new ArrayList<>();
+        if (rs != null) {
+            for (Recipient r : rs) {
+                EmailAddress a = address(r);
+                if (a != null) {
+                    out.add(a);
+                }
+            }
+        }
+        return out;
+    }
+}

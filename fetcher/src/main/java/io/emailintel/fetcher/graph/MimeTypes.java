@@ -1,0 +1,109 @@
+package io.emailintel.fetcher.graph;
+
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Finds the real type of a file that Outlook labelled {@code application/octet-stream}: by its magic bytes,
+ * then by its extension.
+ */
+final class MimeTypes {
+
+    static final String OCTET_STREAM = "application/octet-stream";
+    static final String RFC822 = "message/rfc822";
+
+    private static final Map<String, String> BY_EXTENSION = Map.ofEntries(
+            Map.entry("pdf", "application/pdf"), Map.entry("csv", "text/csv"), Map.entry("txt", "text/plain"),
+            Map.entry("log", "text/plain"), Map.entry("json", "application/json"), Map.entry("xml", "application/xml"),
+            Map.entry("html", "text/html"), Map.entry("htm", "text/html"), Map.entry("eml", RFC822),
+            Map.entry("msg", "application/vnd.ms-outlook"), Map.entry("png", "image/png"),
+            Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"), Map.entry("gif", "image/gif"),
+            Map.entry("zip", "application/zip"), Map.entry("stix", "application/json"),
+            Map.entry("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            Map.entry("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            Map.entry("doc", "application/msword"), Map.entry("xls", "application/vnd.ms-excel"));
+
+    private MimeTypes() {
+    }
+
+    /** The type without parameters, lower-cased; octet-stream when blank. */
+    static String base(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return OCTET_STREAM;
+        }
+        int semi = contentType.indexOf(';');
+        return (semi < 0 ? contentType : contentType.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** The type the file name's extension suggests, or octet-stream. */
+    static String byExtension(String name) {
+        if (name == null) {
+            return OCTET_STREAM;
+        }
+        int dot = name.lastIndexOf('.');
+        if (dot < 0 || dot == name.length() - 1) {
+            return OCTET_STREAM;
+        }
+        return BY_EXTENSION.getOrDefault(name.substring(dot + 1).toLowerCase(Locale.ROOT), OCTET_STREAM);
+    }
+
+    /** The type the content's first bytes reveal, else the extension's, else octet-stream. */
+    static String sniff(byte[] content, String name) {
+        if (startsWith(content, "%PDF-".getBytes(StandardCharsets.US_ASCII))) {
+            return "application/pdf";
+        }
+        if (startsWith(content, new byte[] {(byte) 0x89, 'P', 'N', 'G'})) {
+            return "image/png";
+        }
+        if (startsWith(content, new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF})) {
+            return "image/jpeg";
+        }
+        if (startsWith(content, "GIF8".getBytes(StandardCharsets.US_ASCII))) {
+            return "image/gif";
+        }
+        String ext = byExtension(name);
+        if (startsWith(content, new byte[] {'P', 'K', 3, 4})) {
+            return ext.startsWith("application/vnd.openxmlformats") ? ext : "application/zip";
+        }
+        if (!ext.equals(OCTET_STREAM)) {
+            return ext;
+        }
+        return looksLikeText(content) ? "text/plain" : OCTET_STREAM;
+    }
+
+    private static boolean startsWith(byte[] content, byte[] magic) {
+        if (content.length < magic.length) {
+            return false;
+        }
+        for (int i = 0; i < magic.length; i++) {
+            if (content[i] != magic[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean looksLikeText(byte[] content) {
+        if (content.length == 0) {
+            return false;
+        }
+        int n = Math.min(content.length, 4096);
+        for (int i = 0; i < n; i++) {
+            int b = content[i] & 0xFF;
+            if (b == 0 || (b < 0x20 && b != '\n' && b != '\r' && b != '\t' && b != '\f')) {
+                return false;
+            }
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(content, 0, content.length == n ? n : n - 4 < 0 ? n : n - 4));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+}

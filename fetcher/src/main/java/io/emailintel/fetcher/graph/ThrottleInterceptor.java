@@ -1,0 +1,91 @@
+package io.emailintel.fetcher.graph;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Semaphore;
+import okhttp3.Interceptor;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps within Outlook's throttling limits: at most {@link #MAX_CONCURRENT} requests at a time (Graph allows 4
+ * per app and mailbox), and 429/503/504 answers retried after their {@code Retry-After} (seconds or an HTTP
+ * date), at most {@code maxRetries} times, each wait capped at {@code maxWait}. Kiota's own RetryHandler is
+ * switched off: it cannot take an injected sleeper and ignores HTTP-date Retry-After values.
+ */
+final class ThrottleInterceptor implements Interceptor {
+
+    private static final Logger log = LoggerFactory.getLogger(ThrottleInterceptor.class);
+
+    static final int MAX_CONCURRENT = 4;
+    private static final Duration DEFAULT_WAIT = Duration.ofSeconds(2);
+
+    private final Semaphore permits = new Semaphore(MAX_CONCURRENT, true);
+    private final int maxRetries;
+    private final Duration maxWait;
+    private final Sleeper sleeper;
+    private final Clock clock;
+
+    ThrottleInterceptor(int maxRetries, Duration maxWait, Sleeper sleeper, Clock clock) {
+        this.maxRetries = maxRetries;
+        this.maxWait = maxWait;
+        this.sleeper = sleeper;
+        this.clock = clock;
+    }
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a Graph request slot");
+        }
+        try {
+            for (int attempt = 0; ; attempt++) {
+                Response response = chain.proceed(chain.request());
+                int code = response.code();
+                if ((code != 429 && code != 503 && code != 504) || attempt >= maxRetries) {
+                    return response;
+                }
+                Duration wait = retryAfter(response.header("Retry-After"), clock, attempt);
+                wait = wait.compareTo(maxWait) > 0 ? maxWait : wait;
+                log.warn("Graph answered {} (throttled), retry {}/{} in {}", code, attempt + 1, maxRetries, wait);
+                response.close();
+                try {
+                    sleeper.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted during a throttling back-off");
+                }
+            }
+        } finally {
+            permits.release();
+        }
+    }
+
+    /** The wait a Retry-After header asks for; exponential from 2 s when absent or unreadable. */
+    static Duration retryAfter(String header, Clock clock, int attempt) {
+        if (header != null && !header.isBlank()) {
+            String value = header.strip();
+            try {
+                return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
+            } catch (NumberFormatException notSeconds) {
+                try {
+                    ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+                    Duration d = Duration.between(clock.instant(), at.toInstant());
+                    return d.isNegative() ? Duration.ZERO : d;
+                } catch (DateTimeParseException notDate) {
+                    // fall through
+                }
+            }
+        }
+        return DEFAULT_WAIT.multipliedBy(1L << Math.min(attempt, 6));
+    }
+}

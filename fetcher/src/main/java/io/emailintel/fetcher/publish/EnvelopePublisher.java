@@ -1,0 +1,169 @@
+package io.emailintel.fetcher.publish;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import io.emailintel.model.Envelope;
+import io.emailintel.model.EnvelopeCodec;
+import io.emailintel.topology.Headers;
+import io.emailintel.topology.Topology;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes envelopes persistent and {@code mandatory} with asynchronous publisher confirms. An envelope counts
+ * only when the broker confirmed it and did not return it (Spring AMQP's "confirmed and not returned"); the
+ * {@link InFlight} it feeds decides how far the cursor may move.
+ *
+ * @param <P> the cursor position each envelope stands for
+ */
+public final class EnvelopePublisher<P> implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EnvelopePublisher.class);
+
+    private final Channel channel;
+    private final Topology topology;
+    private final EnvelopeCodec codec = new EnvelopeCodec();
+    private final Clock clock;
+    private final Object lock = new Object();
+    private final InFlight<P> inFlight = new InFlight<>();
+    private final ConcurrentSkipListMap<Long, InFlight.Submitted<P>> bySeqNo = new ConcurrentSkipListMap<>();
+    private final Map<String, InFlight.Submitted<P>> byEnvelopeId = new HashMap<>();
+
+    public EnvelopePublisher(Connection connection, Topology topology, Clock clock) throws IOException {
+        this.topology = topology;
+        this.clock = clock;
+        this.channel = connection.createChannel();
+        channel.confirmSelect();
+        channel.addReturnListener(r -> {
+            String id = r.getProperties().getMessageId();
+            log.warn("broker returned envelope {}: {} {}", id, r.getReplyCode(), r.getReplyText());
+            synchronized (lock) {
+                InFlight.Submitted<P> s = byEnvelopeId.get(id);
+                if (s != null) {
+                    inFlight.fail(s);
+                }
+                lock.notifyAll();
+            }
+        });
+        channel.addConfirmListener((seq, multiple) -> settle(seq, multiple, true),
+                (seq, multiple) -> settle(seq, multiple, false));
+        channel.addShutdownListener(cause -> {
+            // a lost channel never confirms what it held: fail it so the cycle stops waiting
+            synchronized (lock) {
+                bySeqNo.values().forEach(inFlight::fail);
+                bySeqNo.clear();
+                lock.notifyAll();
+            }
+        });
+    }
+
+    private void settle(long seq, boolean multiple, boolean ack) {
+        synchronized (lock) {
+            Map<Long, InFlight.Submitted<P>> settled = multiple ? bySeqNo.headMap(seq, true) : bySeqNo.subMap(seq, true, seq, true);
+            for (InFlight.Submitted<P> s : settled.values()) {
+                if (ack) {
+                    inFlight.confirm(s);
+                } else {
+                    inFlight.fail(s);
+                }
+            }
+            settled.clear();
+            lock.notifyAll();
+        }
+    }
+
+    /** Publishes one envelope; its position becomes committable once the broker confirms it. */
+    public void publish(Envelope envelope, P position) throws IOException {
+        byte[] body = codec.encode(envelope);
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(Headers.PUBLISHED_AT, clock.instant().toString());
+        headers.put(Headers.RECEIVED_AT, envelope.receivedAt().toString());
+        headers.put(Headers.FETCH_CYCLE, envelope.fetchCycleId());
+        headers.put(Headers.SCHEMA_VERSION, envelope.schemaVersion());
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
+                .messageId(envelope.envelopeId())
+                .contentType("application/json")
+                .contentEncoding("utf-8")
+                .deliveryMode(2)
+                .timestamp(java.util.Date.from(clock.instant()))
+                .headers(headers)
+                .build();
+        synchronized (lock) {
+            InFlight.Submitted<P> s = inFlight.submit(position);
+            byEnvelopeId.put(envelope.envelopeId(), s);
+            long seq = channel.getNextPublishSeqNo();
+            bySeqNo.put(seq, s);
+            try {
+                channel.basicPublish(topology.exchange(), Topology.ROUTING_WORK, true, props, body);
+            } catch (IOException | RuntimeException e) {
+                bySeqNo.remove(seq);
+                inFlight.fail(s);
+                throw e instanceof IOException io ? io : new IOException(e);
+            }
+        }
+    }
+
+    /** Marks a position that needs no confirm (the end of a page), committable after everything before it. */
+    public void mark(P position) {
+        synchronized (lock) {
+            inFlight.submitSettled(position);
+        }
+    }
+
+    /**
+     * Waits until every published envelope is confirmed, returned or refused, at most {@code timeout}.
+     *
+     * @return true when nothing is pending any more
+     */
+    public boolean awaitSettled(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (inFlight.pending() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                lock.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
+    /** Takes the positions the cursor may move past now, oldest first. */
+    public List<P> committable() {
+        synchronized (lock) {
+            List<P> out = inFlight.committable();
+            if (inFlight.pending() == 0 && !inFlight.anyFailed()) {
+                byEnvelopeId.clear();
+            }
+            return out;
+        }
+    }
+
+    /** True when an envelope was returned, refused or lost: the cycle must stop and retry later. */
+    public boolean failed() {
+        synchronized (lock) {
+            return inFlight.anyFailed();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (channel.isOpen()) {
+                channel.close();
+            }
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            log.debug("closing the publish channel: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.emailintel.fetcher.state;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where the fetcher stands in one mailbox folder.
+ *
+ * @param mailbox     the mailbox, as configured
+ * @param folder      the folder, as configured
+ * @param phase       {@link Phase#BACKFILL} (listing by receivedDateTime) or {@link Phase#DELTA}
+ * @param watermark   receivedDateTime of the newest committed message (during backfill: where the listing
+ *                    resumes, inclusive)
+ * @param deltaLink   the delta (or next) link to resume from; null in backfill and before the first delta round
+ * @param settled     false while the first delta round (which enumerates the folder) is under way
+ * @param recentIds   the ids of the most recently committed messages, oldest first, at most {@link #RECENT_LIMIT}:
+ *                    they suppress duplicates where two windows overlap
+ * @param updatedAt   when this state was committed
+ */
+public record CursorState(String mailbox, String folder, Phase phase, Instant watermark, String deltaLink,
+                          boolean settled, List<String> recentIds, Instant updatedAt) {
+
+    public static final int RECENT_LIMIT = 1000;
+
+    /** The two ways of reading the folder. */
+    public enum Phase { BACKFILL, DELTA }
+
+    public CursorState {
+        Objects.requireNonNull(mailbox, "mailbox");
+        Objects.requireNonNull(folder, "folder");
+        Objects.requireNonNull(phase, "phase");
+        Objects.requireNonNull(watermark, "watermark");
+        recentIds = recentIds == null ? List.of() : List.copyOf(recentIds);
+    }
+
+    /** The state before the first run: backfill everything received since {@code start}. */
+    public static CursorState initial(String mailbox, String folder, Instant start) {
+        return new CursorState(mailbox, folder, Phase.BACKFILL, start, null, false, List.of(), null);
+    }
+
+    /** Records a committed message. */
+    public CursorState withMessage(String id, Instant receivedAt) {
+        LinkedHashSet<String> ids = new LinkedHashSet<>(recentIds);
+        ids.remove(id);
+        ids.add(id);
+        List<String> list = new ArrayList<>(ids);
+        if (list.size() > RECENT_LIMIT) {
+            list = list.subList(list.size() - RECENT_LIMIT, list.size());
+        }
+        Instant mark = receivedAt != null && receivedAt.isAfter(watermark) ? receivedAt : watermark;
+        return new CursorState(mailbox, folder, phase, mark, deltaLink, settled, list, updatedAt);
+    }
+
+    /** The backfill listing is exhausted: read incrementally from now on. */
+    public CursorState toDelta() {
+        return new CursorState(mailbox, folder, Phase.DELTA, watermark, null, false, recentIds, updatedAt);
+    }
+
+    /** A delta page was fully committed; {@code link} resumes after it. */
+    public CursorState withLink(String link, boolean roundComplete) {
+        return new CursorState(mailbox, folder, Phase.DELTA, watermark, link, settled || roundComplete, recentIds,
+                updatedAt);
+    }
+
+    /** The delta token was rejected: enumerate again, from the committed watermark. */
+    public CursorState resync() {
+        return new CursorState(mailbox, folder, Phase.DELTA, watermark, null, false, recentIds, updatedAt);
+    }
+
+    public CursorState at(Instant time) {
+        return new CursorState(mailbox, folder, phase, watermark, deltaLink, settled, recentIds, time);
+    }
+
+    public boolean seen(String id) {
+        return recentIds.contains(id);
+    }
+}
