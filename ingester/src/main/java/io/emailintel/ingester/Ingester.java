@@ -14,6 +14,9 @@ import io.emailintel.ingester.consume.OpenCtiCircuit;
 import io.emailintel.ingester.consume.Sleeper;
 import io.emailintel.ingester.opencti.ApiBundleSink;
 import io.emailintel.ingester.opencti.BundleSink;
+import io.emailintel.ingester.opencti.DirectoryBundleSink;
+import io.emailintel.ingester.opencti.LocalWorkApi;
+import io.emailintel.ingester.opencti.WorkApi;
 import io.emailintel.ingester.opencti.Heartbeat;
 import io.emailintel.ingester.opencti.OpenCtiClient;
 import io.emailintel.ingester.opencti.OpenCtiException;
@@ -54,6 +57,30 @@ final class Ingester implements AutoCloseable {
     private final EnvelopeConsumer consumer;
     private final ScheduledExecutorService timers;
 
+    /**
+     * Whether nothing is left to do: no envelope in flight here, and the work queue and retry tiers empty
+     * (used by {@code run --exit-when-idle}).
+     */
+    boolean idle() {
+        if (consumer.inFlight() > 0) {
+            return false;
+        }
+        Topology topology = CommonSettings.topology(config);
+        try (var ch = pipeline.createChannel()) {
+            if (ch.queueDeclarePassive(topology.workQueue()).getMessageCount() > 0) {
+                return false;
+            }
+            for (var tier : topology.retryTiers()) {
+                if (ch.queueDeclarePassive(tier.queue()).getMessageCount() > 0) {
+                    return false;
+                }
+            }
+            return consumer.inFlight() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     private Ingester(Config config, Connection pipeline, BundleSink sink, Works works, OpenCtiCircuit circuit,
                      FailureRouter router, EnvelopeConsumer consumer, ScheduledExecutorService timers) {
         this.config = config;
@@ -79,14 +106,24 @@ final class Ingester implements AutoCloseable {
         String instance = instanceName();
         Topology topology = CommonSettings.topology(config);
         Duration timeout = config.get(IngesterSettings.PUSH_TIMEOUT);
-        String connectorId = config.get(IngesterSettings.CONNECTOR_ID).toString();
-        OpenCtiClient client = new OpenCtiClient(config.get(IngesterSettings.OPENCTI_URL),
-                config.get(IngesterSettings.OPENCTI_TOKEN), config.get(IngesterSettings.OPENCTI_SSL_VERIFY), timeout);
-        Registration registration = register(config, client, connectorId, sleeper, stopRequested);
-        if (registration == null) {
-            return null;
+        IngesterOutput output = config.get(IngesterSettings.OUTPUT);
+        String connectorId;
+        OpenCtiClient client = null;
+        Registration registration = null;
+        if (output.isOpenCti()) {
+            connectorId = config.get(IngesterSettings.CONNECTOR_ID).toString();
+            client = new OpenCtiClient(config.get(IngesterSettings.OPENCTI_URL),
+                    config.get(IngesterSettings.OPENCTI_TOKEN), config.get(IngesterSettings.OPENCTI_SSL_VERIFY),
+                    timeout);
+            registration = register(config, client, connectorId, sleeper, stopRequested);
+            if (registration == null) {
+                return null;
+            }
+            health.up("opencti", "registered");
+        } else {
+            connectorId = "local";
+            health.up("opencti", "not used: writing to " + output.directory());
         }
-        health.up("opencti", "registered");
         Connection pipeline = config.get(CommonSettings.RABBITMQ_URI).connect("email-intel-ingester " + instance);
         health.up("broker", "connected");
         pipeline.addShutdownListener(cause -> health.down("broker", "connection lost, recovering"));
@@ -105,13 +142,15 @@ final class Ingester implements AutoCloseable {
         try {
             topology.declare(pipeline);
             log.info("pipeline declared: {}", topology);
-            BundleSink sink = "api".equals(config.get(IngesterSettings.QUEUE_PROTOCOL))
-                    ? new ApiBundleSink(client, connectorId)
-                    : PushPublisher.connect(registration, timeout, "email-intel-ingester push " + instance);
-            Works works = new Works(client, connectorId, clock, config.get(IngesterSettings.WORK_QUIET_PERIOD));
+            BundleSink sink = sink(config, output, client, registration, connectorId, timeout, instance);
+            WorkApi workApi = client != null ? client : new LocalWorkApi();
+            Works works = new Works(workApi, connectorId, clock, config.get(IngesterSettings.WORK_QUIET_PERIOD));
             ConsumerGate gate = new ConsumerGate();
+            OpenCtiClient platform = client;
             OpenCtiCircuit circuit = new OpenCtiCircuit(() -> {
-                client.version();
+                if (platform != null) {
+                    platform.version();
+                }
                 sink.checkReachable();
             }, sleeper, config.get(IngesterSettings.CIRCUIT_PROBE_INTERVAL), gate);
             IngestMetrics metrics = new IngestMetrics(registry, clock);
@@ -138,20 +177,33 @@ final class Ingester implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            Heartbeat heartbeat = new Heartbeat(client, connectorId, config.get(IngesterSettings.QUEUE_THRESHOLD),
-                    over -> gate.set(ConsumerGate.OPENCTI_OVERLOADED, over));
-            long ping = config.get(IngesterSettings.PING_INTERVAL).toMillis();
-            timers.scheduleWithFixedDelay(heartbeat, 0, ping, TimeUnit.MILLISECONDS);
+            if (client != null) {
+                Heartbeat heartbeat = new Heartbeat(client, connectorId, config.get(IngesterSettings.QUEUE_THRESHOLD),
+                        over -> gate.set(ConsumerGate.OPENCTI_OVERLOADED, over));
+                long ping = config.get(IngesterSettings.PING_INTERVAL).toMillis();
+                timers.scheduleWithFixedDelay(heartbeat, 0, ping, TimeUnit.MILLISECONDS);
+            }
             long quiet = Math.max(100, Math.min(5_000, config.get(IngesterSettings.WORK_QUIET_PERIOD).toMillis() / 4));
             timers.scheduleWithFixedDelay(works::closeQuiet, quiet, quiet, TimeUnit.MILLISECONDS);
             consumer.start();
-            log.info("ingester {} running: {} → OpenCTI ({} protocol)", instance, topology.workQueue(),
-                    config.get(IngesterSettings.QUEUE_PROTOCOL));
+            log.info("ingester {} running: {} → {}", instance, topology.workQueue(), output.isOpenCti()
+                    ? "OpenCTI (" + config.get(IngesterSettings.QUEUE_PROTOCOL) + " protocol)" : output.directory());
             return new Ingester(config, pipeline, sink, works, circuit, router, consumer, timers);
         } catch (Exception e) {
             pipeline.abort();
             throw e;
         }
+    }
+
+    private static BundleSink sink(Config config, IngesterOutput output, OpenCtiClient client,
+                                   Registration registration, String connectorId, Duration timeout, String instance)
+            throws Exception {
+        if (!output.isOpenCti()) {
+            return new DirectoryBundleSink(output.directory());
+        }
+        return "api".equals(config.get(IngesterSettings.QUEUE_PROTOCOL))
+                ? new ApiBundleSink(client, connectorId)
+                : PushPublisher.connect(registration, timeout, "email-intel-ingester push " + instance);
     }
 
     private static Registration register(Config config, OpenCtiClient client, String connectorId, Sleeper sleeper,

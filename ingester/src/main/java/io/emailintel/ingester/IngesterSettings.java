@@ -1,11 +1,15 @@
 package io.emailintel.ingester;
 
 import io.emailintel.config.CommonSettings;
+import io.emailintel.config.ConfigProblem;
+import io.emailintel.config.ConfigRule;
 import io.emailintel.config.ConfigSchema;
+import io.emailintel.config.ConfigSource;
 import io.emailintel.config.Setting;
 import io.emailintel.config.ValueTypes;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,14 +20,13 @@ final class IngesterSettings {
     }
 
     static final Setting<URI> OPENCTI_URL = Setting.builder("opencti.url", ValueTypes.HTTP_URL)
-            .required()
-            .description("OpenCTI platform URL, e.g. http://opencti:8080 (GraphQL at {url}/graphql).")
+            .description("OpenCTI platform URL, e.g. http://opencti:8080 (GraphQL at {url}/graphql). "
+                    + "Required unless INGESTER_OUTPUT is a directory.")
             .build();
 
     static final Setting<String> OPENCTI_TOKEN = Setting.builder("opencti.token", ValueTypes.STRING)
-            .required()
             .secret()
-            .description("API token of the connector's OpenCTI user.")
+            .description("API token of the connector's OpenCTI user. Required unless INGESTER_OUTPUT is a directory.")
             .build();
 
     static final Setting<Boolean> OPENCTI_SSL_VERIFY = Setting.builder("opencti.ssl_verify", ValueTypes.BOOLEAN)
@@ -32,8 +35,8 @@ final class IngesterSettings {
             .build();
 
     static final Setting<UUID> CONNECTOR_ID = Setting.builder("connector.id", ValueTypes.UUID_TYPE)
-            .required()
-            .description("Connector id registered in OpenCTI: a UUIDv4 of your choosing, stable across restarts.")
+            .description("Connector id registered in OpenCTI: a UUIDv4 of your choosing, stable across "
+                    + "restarts. Required unless INGESTER_OUTPUT is a directory.")
             .build();
 
     static final Setting<String> CONNECTOR_NAME = Setting.builder("connector.name", ValueTypes.STRING)
@@ -162,14 +165,35 @@ final class IngesterSettings {
             .description("On SIGTERM, how long e-mails in progress may take to finish before they are requeued.")
             .build();
 
-    static final List<Setting<?>> OWN = List.of(OPENCTI_URL, OPENCTI_TOKEN, OPENCTI_SSL_VERIFY, CONNECTOR_ID,
+    static final Setting<IngesterOutput> OUTPUT = Setting.builder("ingester.output", IngesterOutput.TYPE)
+            .defaultValue("opencti")
+            .description("Where reports go: opencti, or dir:PATH to write each bundle and the exact push "
+                    + "messages to files instead (dry runs, audits; no OpenCTI needed).")
+            .build();
+
+    static final List<Setting<?>> OWN = List.of(OUTPUT, OPENCTI_URL, OPENCTI_TOKEN, OPENCTI_SSL_VERIFY, CONNECTOR_ID,
             CONNECTOR_NAME, CONNECTOR_SCOPE, QUEUE_PROTOCOL, QUEUE_THRESHOLD, TLP_LEVEL, REPORT_TYPES,
             NO_TRIGGER_IMPORT, AUTHOR_NAME, MQ_HOST, MQ_PORT, MQ_VHOST, MQ_USE_SSL, MQ_USER, MQ_PASS, PREFETCH,
             CONCURRENCY, WORK_QUIET_PERIOD, PUSH_TIMEOUT, QUICK_RETRIES, QUICK_RETRY_BACKOFF, CIRCUIT_PROBE_INTERVAL,
             PING_INTERVAL, SHUTDOWN_GRACE);
 
+    /** Sending to OpenCTI needs its URL, a token and a connector id; a directory output needs none. */
+    static final ConfigRule OPENCTI_NEEDS_ITS_SETTINGS = config -> {
+        if (!config.get(OUTPUT).isOpenCti()) {
+            return List.of();
+        }
+        List<ConfigProblem> problems = new ArrayList<>();
+        for (Setting<?> s : List.of(OPENCTI_URL, OPENCTI_TOKEN, CONNECTOR_ID)) {
+            if (config.get(s) == null) {
+                problems.add(new ConfigProblem(s.key(), ConfigSource.UNSET,
+                        "required (INGESTER_OUTPUT is opencti), expected " + s.type().expected()));
+            }
+        }
+        return problems;
+    };
+
     /** The ingester's schema: common settings, then its own. */
     static ConfigSchema schema() {
-        return CommonSettings.schema("ingester", OWN, List.of());
+        return CommonSettings.schema("ingester", OWN, List.of(OPENCTI_NEEDS_ITS_SETTINGS));
     }
 }

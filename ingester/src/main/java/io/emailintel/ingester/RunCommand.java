@@ -9,7 +9,9 @@ import io.emailintel.ingester.consume.Sleeper;
 import io.emailintel.ops.Health;
 import io.emailintel.ops.OpsServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.emailintel.config.ValueTypes;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 /** {@code run}: validate the configuration, declare the pipeline, register with OpenCTI, consume until SIGTERM. */
@@ -28,8 +34,17 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
+    @Option(names = "--exit-when-idle", paramLabel = "DURATION",
+            description = "Exit 0 once the work queue and retry tiers have been empty, with nothing in flight, "
+                    + "for this long (ISO-8601, e.g. PT3S): for batch runs and the demo.")
+    String exitWhenIdle;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        Duration idleLimit = exitWhenIdle == null ? null : parseIdle();
         Config config = options.load(IngesterSettings.schema());
         Logging.configure(config);
         CountDownLatch stop = new CountDownLatch(1);
@@ -63,9 +78,36 @@ final class RunCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             try (ingester) {
-                stop.await();
+                if (idleLimit == null) {
+                    stop.await();
+                } else {
+                    waitUntilIdle(ingester, idleLimit, stop);
+                }
             }
         }
         return ExitCodes.OK;
+    }
+
+    private Duration parseIdle() {
+        try {
+            return ValueTypes.DURATION.parse(exitWhenIdle);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--exit-when-idle: " + e.getMessage());
+        }
+    }
+
+    private static void waitUntilIdle(Ingester ingester, Duration limit, CountDownLatch stop)
+            throws InterruptedException {
+        long idleSince = -1;
+        while (!stop.await(200, TimeUnit.MILLISECONDS)) {
+            if (!ingester.idle()) {
+                idleSince = -1;
+            } else if (idleSince < 0) {
+                idleSince = System.nanoTime();
+            } else if (System.nanoTime() - idleSince >= limit.toNanos()) {
+                log.info("idle for {}: exiting", limit);
+                return;
+            }
+        }
     }
 }

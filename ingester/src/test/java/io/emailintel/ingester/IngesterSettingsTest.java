@@ -50,4 +50,20 @@ class IngesterSettingsTest {
         assertThatThrownBy(() -> new ConfigOptions().load(IngesterSettings.schema(), env))
                 .hasMessageContaining("ingester.quick_retries");
     }
+
+    @Test
+    void sendingToOpenCtiNeedsUrlTokenAndConnectorId() {
+        assertThatThrownBy(() -> new ConfigOptions().load(IngesterSettings.schema(), Map.of()))
+                .hasMessageContaining("OPENCTI_URL").hasMessageContaining("OPENCTI_TOKEN")
+                .hasMessageContaining("CONNECTOR_ID").hasMessageContaining("INGESTER_OUTPUT is opencti");
+    }
+
+    @Test
+    void aDirectoryOutputNeedsNoOpenCti() {
+        Config c = new ConfigOptions().load(IngesterSettings.schema(), Map.of("INGESTER_OUTPUT", "dir:out/demo"));
+        assertThat(c.get(IngesterSettings.OUTPUT).isOpenCti()).isFalse();
+        assertThat(c.get(IngesterSettings.OUTPUT).directory()).hasToString("out/demo");
+        assertThatThrownBy(() -> new ConfigOptions().load(IngesterSettings.schema(),
+                Map.of("INGESTER_OUTPUT", "s3://bucket"))).hasMessageContaining("opencti or dir:PATH");
+    }
 }

@@ -119,6 +119,11 @@ public final class EnvelopeConsumer implements AutoCloseable {
         }
     }
 
+    /** Envelopes received and not yet acknowledged or handed back. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
     public boolean isConsuming() {
         synchronized (channelLock) {
             return consumerTag != null;

@@ -24,7 +24,7 @@ import javax.net.ssl.X509TrustManager;
  * The OpenCTI GraphQL operations a connector needs, as pycti sends them. Every failure is an
  * {@link OpenCtiException} classified once, here: HTTP 200 with {@code errors} is a failure too.
  */
-public final class OpenCtiClient {
+public final class OpenCtiClient implements WorkApi {
 
     /** GraphQL error codes that say "not now" rather than "never": the platform or our access is the problem. */
     private static final Set<String> TRANSIENT_CODES = Set.of("DATABASE_ERROR", "LOCK_ERROR", "TIMEOUT",
@@ -81,18 +81,21 @@ public final class OpenCtiClient {
                 c.path("user").asText(), c.path("pass").asText()));
     }
 
+    @Override
     public String workAdd(String connectorId, String friendlyName) throws OpenCtiException {
         ObjectNode vars = JSON.createObjectNode().put("connectorId", connectorId).put("friendlyName", friendlyName);
         return call("mutation workAdd($connectorId: String!, $friendlyName: String) { workAdd(connectorId: "
                 + "$connectorId, friendlyName: $friendlyName) { id } }", vars).path("workAdd").path("id").asText();
     }
 
+    @Override
     public void addExpectations(String workId, int expectations) throws OpenCtiException {
         ObjectNode vars = JSON.createObjectNode().put("id", workId).put("expectations", expectations);
         call("mutation workEdit($id: ID!, $expectations: Int) { workEdit(id: $id) { addExpectations(expectations: "
                 + "$expectations) } }", vars);
     }
 
+    @Override
     public void toProcessed(String workId, String message, boolean inError) throws OpenCtiException {
         ObjectNode vars = JSON.createObjectNode().put("id", workId).put("message", message).put("inError", inError);
         call("mutation workToProcessed($id: ID!, $message: String, $inError: Boolean) { workEdit(id: $id) "

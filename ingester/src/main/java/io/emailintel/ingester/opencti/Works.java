@@ -19,7 +19,7 @@ public final class Works {
 
     private static final Logger log = LoggerFactory.getLogger(Works.class);
 
-    private final OpenCtiClient client;
+    private final WorkApi client;
     private final String connectorId;
     private final Clock clock;
     private final Duration quietPeriod;
@@ -45,7 +45,7 @@ public final class Works {
         }
     }
 
-    public Works(OpenCtiClient client, String connectorId, Clock clock, Duration quietPeriod) {
+    public Works(WorkApi client, String connectorId, Clock clock, Duration quietPeriod) {
         this.client = client;
         this.connectorId = connectorId;
         this.clock = clock;
