@@ -1,0 +1,250 @@
+package io.emailintel.fetcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import io.emailintel.fetcher.fake.FakeGraph;
+import io.emailintel.fetcher.graph.FolderPath;
+import io.emailintel.fetcher.graph.GraphMailbox;
+import io.emailintel.fetcher.state.CursorState;
+import io.emailintel.fetcher.state.CursorStorage;
+import io.emailintel.fetcher.state.CursorStore;
+import io.emailintel.model.Envelope;
+import io.emailintel.testing.RabbitBrokerExtension;
+import io.emailintel.testing.TestBroker;
+import io.emailintel.topology.Topology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fetch cycle against a fake Graph and the real local RabbitMQ. */
+@ExtendWith(RabbitBrokerExtension.class)
+class FetcherIT {
+
+    private static final List<Duration> DELAYS = List.of(Duration.ofSeconds(10));
+
+    private FakeGraph graph;
+    private final List<Duration> sleeps = new ArrayList<>();
+
+    @TempDir
+    Path stateDir;
+
+    @BeforeEach
+    void start() throws Exception {
+        graph = new FakeGraph(GraphFixture.MAILBOX);
+    }
+
+    @AfterEach
+    void stop() {
+        graph.close();
+    }
+
+    private GraphMailbox mailbox(String folder, int pageSize) {
+        return GraphFixture.mailbox(graph, folder, pageSize, sleeps::add, 6);
+    }
+
+    private Instant daysAgo(double days) {
+        return Instant.now().minus((long) (days * 24 * 60), ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    private Set<String> ids(List<Envelope> envelopes) {
+        return envelopes.stream().map(e -> e.source().messageId()).collect(Collectors.toSet());
+    }
+
+    @Test
+    void aMessageMovedInLaterWithAnOldReceivedTimeIsFetchedOnTheNextCycle(TestBroker broker) throws Exception {
+        Topology topology = broker.declare(broker.prefix("moved"), DELAYS);
+        Connection connection = broker.connect();
+        CursorStore store = new CursorStore(stateDir, GraphFixture.MAILBOX, "Inbox");
+        FakeGraph.Message first = graph.add("inbox-id", daysAgo(2), "first");
+        FakeGraph.Message second = graph.add("inbox-id", daysAgo(1), "second");
+        GraphMailbox mailbox = mailbox("Inbox", 10);
+
+        GraphFixture.cycle(mailbox, store, connection, topology, "Inbox").run();
+        assertThat(ids(GraphFixture.drain(connection, topology.workQueue())))
+                .containsExactlyInAnyOrder(first.id(), second.id());
+        assertThat(store.load()).get().extracting(CursorState::phase, CursorState::settled)
+                .containsExactly(CursorState.Phase.DELTA, true);
+
+        FakeGraph.Message moved = graph.add("inbox-id", daysAgo(20), "moved in from another folder");
+        graph.touch(first);      // marked read: an update, not new mail
+        graph.remove(second);    // deleted: ignored
+        GraphFixture.cycle(mailbox, store, connection, topology, "Inbox").run();
+
+        assertThat(ids(GraphFixture.drain(connection, topology.workQueue()))).containsExactly(moved.id());
+    }
+
+    @Test
+    void aCrashBetweenPublishAndCursorCommitLosesNothingOnRestart(TestBroker broker) throws Exception {
+        Topology topology = broker.declare(broker.prefix("crash"), DELAYS);
+        Connection connection = broker.connect();
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            all.add(graph.add("inbox-id", daysAgo(10 - i * 0.1), "advisory " + i).id());
+        }
+        CursorStore real = new CursorStore(stateDir, GraphFixture.MAILBOX, "Inbox");
+        AtomicInteger saves = new AtomicInteger();
+        CursorStorage crashing = new CursorStorage() {
+            @Override
+            public Optional<CursorState> load() {
+                return real.load();
+            }
+
+            @Override
+            public void save(CursorState state) {
+                if (saves.incrementAndGet() == 2) {
+                    throw new IllegalStateException("process killed before the cursor was committed");
+                }
+                real.save(state);
+            }
+        };
+        GraphMailbox mailbox = mailbox("Inbox", 10);
+        assertThatThrownBy(() -> GraphFixture.cycle(mailbox, crashing, connection, topology, "Inbox").run())
+                .hasMessageContaining("killed");
+
+        GraphFixture.cycle(mailbox(("Inbox"), 10), real, connection, topology, "Inbox").run();
+
+        List<Envelope> received = GraphFixture.drain(connection, topology.workQueue());
+        assertThat(ids(received)).containsExactlyInAnyOrderElementsOf(all);
+        // the uncommitted page is replayed (at-least-once), nothing more
+        assertThat(received).hasSizeBetween(25, 35);
+    }
+
+    @Test
+    void theBrokerRefusingPublishesLeavesTheCursorWhereItWas(TestBroker broker) throws Exception {
+        Topology topology = broker.declare(broker.prefix("refused"), DELAYS);
+        Connection connection = broker.connect();
+        graph.add("inbox-id", daysAgo(3), "one");
+        graph.add("inbox-id", daysAgo(2), "two");
+        CursorStore store = new CursorStore(stateDir, GraphFixture.MAILBOX, "Inbox");
+        try (Channel ch = connection.createChannel()) {
+            ch.queueUnbind(topology.workQueue(), topology.exchange(), Topology.ROUTING_WORK); // mandatory → returned
+        }
+
+        assertThatThrownBy(() -> GraphFixture.cycle(mailbox("Inbox", 10), store, connection, topology, "Inbox").run())
+                .isInstanceOf(FetchCycle.NotConfirmedException.class);
+        assertThat(store.load()).isEmpty();
+
+        topology.declare(connection);
+        GraphFixture.cycle(mailbox("Inbox", 10), store, connection, topology, "Inbox").run();
+        assertThat(GraphFixture.drain(connection, topology.workQueue())).hasSize(2);
+    }
+
+    @Test
+    void a429StormIsRiddenOutHonouringRetryAfter(TestBroker broker) throws Exception {
+        Topology topology = broker.declare(broker.prefix("storm"), DELAYS);
+        Connection connection = broker.connect();
+        for (int i = 0; i < 12; i++) {
+            graph.add("inbox-id", daysAgo(5 - i * 0.1), "throttled " + i);
+        }
+        CursorStore store = new CursorStore(stateDir, GraphFixture.MAILBOX, "Inbox");
+        graph.throttleNext(5, "7");
+
+        GraphFixture.cycle(mailbox("Inbox", 5), store, connection, topology, "Inbox").run();
+
+        assertThat(GraphFixture.drain(connection, topology.workQueue())).hasSize(12);
+        assertThat(sleeps).hasSize(5).allMatch(d -> d.equals(Duration.ofSeconds(7)));
+        assertThat(graph.maxConcurrentRequests()).isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void aThrottledCycleResumesWhereItStoppedWithoutRepublishing(TestBroker broker) throws Exception {
+        Topology topology = broker.declare(broker.prefix("resume"), DELAYS);
+        Connection connection = broker.connect();
+        for (int i = 0; i < 12; i++) {
+            graph.add("inbox-id", daysAgo(5 - i * 0.1), "resumed " + i);
+        }
+        CursorStore store = new CursorStore(stateDir, GraphFixture.MAILBOX, "Inbox");
+        GraphMailbox mailbox = GraphFixture.mailbox(graph, "Inbox", 5, sleeps::add, 2);
+        // the first page passes, then the second is throttled longer than two retries allow
+        graph.throttleNext(3, "1", 1);
+
+        assertThatThrownBy(() -> GraphFixture.cycle(mailbox, store, connection, topology, "Inbox").run())
+                .isInstanceOf(com.microsoft.kiota.ApiException.class);
+        assertThat(GraphFixture.drain(connection, topology.workQueue())).hasSize(5);
+        assertThat(sleeps).hasSize(2);
+
+        GraphFixture.cycle(mailbox, store, connection, topology, "Inbox").run();
+        assertThat(GraphFixture.drain(connection, topology.workQueue())).hasSize(7);
+    }
+
+    @Test
+    void anExpiredDeltaTokenTriggersABoundedResyncWithoutDuplicates(TestBroker broker) throws Exception {
+        Topology topology = broker.declare(broker.prefix("expired"), DELAYS);
+        Connection connection = broker.connect();
+        for (int i = 0; i < 8; i++) {
+            graph.add("inbox-id", daysAgo(3 - i * 0.1), "before " + i);
+        }
+        CursorStore store = new CursorStore(stateDir, GraphFixture.MAILBOX, "Inbox");
+        GraphFixture.cycle(mailbox("Inbox", 3), store, connection, topology, "Inbox").run();
+        assertThat(GraphFixture.drain(connection, topology.workQueue())).hasSize(8);
+
+        graph.expireDeltaTokens();
+        FakeGraph.Message fresh = graph.add("inbox-id", Instant.now().truncatedTo(ChronoUnit.SECONDS), "after");
+        GraphFixture.cycle(mailbox("Inbox", 3), store, connection, topology, "Inbox").run();
+
+        assertThat(ids(GraphFixture.drain(connection, topology.workQueue()))).containsExactly(fresh.id());
+        assertThat(graph.requests()).anyMatch(r -> r.path().contains("delta"));
+    }
+
+    @Test
+    void aFolderPathIsResolvedLevelByLevel() {
+        assertThat(mailbox("INBOX/cti/Vendors", 10).folderId()).isEqualTo("vendors-id");
+        assertThat(mailbox("Archive", 10).folderId()).isEqualTo("archive");
+    }
+
+    @Test
+    void aMissingFolderNamesTheFoldersThatExistAtThatLevel() {
+        assertThatThrownBy(() -> mailbox("Inbox/CTI/Nope", 10).folderId())
+                .isInstanceOf(FolderPath.FolderNotFoundException.class)
+                .hasMessageContaining("no 'Nope' in 'Inbox/CTI'")
+                .hasMessageContaining("folders there: Partners, Vendors");
+    }
+
+    @Test
+    void attachmentsOfTheThreeKindsAreCarriedOrSkippedWithTheirReason(TestBroker broker) throws Exception {
+        Topology topology = broker.declare(broker.prefix("attach"), DELAYS);
+        Connection connection = broker.connect();
+        byte[] pdf = "%PDF-1.7\n%fake report\n".getBytes();
+        byte[] eml = "From: a@b.example\r\nSubject: forwarded\r\n\r\nhello\r\n".getBytes();
+        graph.add("inbox-id", daysAgo(1), "with attachments",
+                new FakeGraph.Attachment("a1", "fileAttachment", "report.pdf", "application/pdf; name=report.pdf", pdf, false),
+                new FakeGraph.Attachment("a2", "fileAttachment", "scan", "application/octet-stream", pdf, false),
+                new FakeGraph.Attachment("a3", "itemAttachment", "Fwd: original", "", eml, false),
+                new FakeGraph.Attachment("a4", "referenceAttachment", "onedrive.docx", "", new byte[0], false),
+                new FakeGraph.Attachment("a5", "fileAttachment", "logo.png", "image/png", new byte[] {(byte) 0x89, 'P', 'N', 'G'}, true),
+                new FakeGraph.Attachment("a6", "fileAttachment", "tool.exe", "application/x-msdownload", new byte[] {'M', 'Z'}, false));
+        CursorStore store = new CursorStore(stateDir, GraphFixture.MAILBOX, "Inbox");
+
+        GraphFixture.cycle(mailbox("Inbox", 10), store, connection, topology, "Inbox").run();
+
+        Envelope e = GraphFixture.drain(connection, topology.workQueue()).get(0);
+        assertThat(e.attachments()).extracting(a -> a.name() + "|" + a.mimeType() + "|" + a.kind())
+                .containsExactlyInAnyOrder("report.pdf|application/pdf|FILE", "scan|application/pdf|FILE",
+                        "Fwd: original.eml|message/rfc822|ITEM");
+        assertThat(e.attachments()).filteredOn(a -> a.name().endsWith(".eml")).first()
+                .satisfies(a -> assertThat(a.content()).isEqualTo(eml));
+        assertThat(e.skippedAttachments()).extracting(s -> s.name() + "|" + s.reason())
+                .containsExactlyInAnyOrder("onedrive.docx|REFERENCE_ATTACHMENT", "logo.png|INLINE_IMAGE",
+                        "tool.exe|NOT_ALLOWED");
+        // only the accepted files were downloaded; the reference attachment was never asked for
+        assertThat(graph.requests()).noneMatch(r -> r.path().endsWith("/a4") || r.path().endsWith("/a6")
+                || r.path().endsWith("/a5"));
+        assertThat(e.source().folder()).isEqualTo("Inbox");
+        assertThat(e.source().internetMessageId()).startsWith("<AAMk");
+    }
+}
