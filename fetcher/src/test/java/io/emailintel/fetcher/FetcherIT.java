@@ -89,6 +89,27 @@ class FetcherIT {
     }
 
     @Test
+    void removalsAndUpdatesOfKnownMailAreNotPublishedAgain(TestBroker broker) throws Exception {
+        Topology topology = broker.declare(broker.prefix("updates"), DELAYS);
+        Connection connection = broker.connect();
+        CursorStore store = new CursorStore(stateDir, GraphFixture.MAILBOX, "Inbox");
+        FakeGraph.Message first = graph.add("inbox-id", daysAgo(2), "first");
+        FakeGraph.Message second = graph.add("inbox-id", daysAgo(1), "second");
+        GraphMailbox mailbox = mailbox("Inbox", 10);
+        GraphFixture.cycle(mailbox, store, connection, topology, "Inbox").run();
+        assertThat(GraphFixture.drain(connection, topology.workQueue())).hasSize(2);
+
+        graph.ignoreChangeTypeFilter(); // as if Graph reported every change
+        graph.touch(first);
+        graph.remove(second);
+        GraphFixture.cycle(mailbox, store, connection, topology, "Inbox").run();
+
+        assertThat(GraphFixture.drain(connection, topology.workQueue())).isEmpty();
+        assertThat(graph.requests()).anyMatch(r -> r.path().contains("delta") && r.query() != null
+                && r.query().contains("deltatoken"));
+    }
+
+    @Test
     void aCrashBetweenPublishAndCursorCommitLosesNothingOnRestart(TestBroker broker) throws Exception {
         Topology topology = broker.declare(broker.prefix("crash"), DELAYS);
         Connection connection = broker.connect();

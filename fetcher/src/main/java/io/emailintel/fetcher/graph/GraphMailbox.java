@@ -149,6 +149,8 @@ public final class GraphMailbox implements Mailbox {
             return deltaPage(folder().messages().delta().get(rc -> {
                 headers(rc);
                 rc.queryParameters.select = DELTA_SELECT;
+                // only mail that appears in the folder (new or moved in); edits of known mail are not news
+                rc.queryParameters.changeType = "created";
             }));
         } catch (ApiException e) {
             throw deltaError(e);

@@ -90,6 +90,7 @@ public final class FakeGraph implements AutoCloseable {
     private final AtomicInteger throttled = new AtomicInteger();
     private final AtomicInteger passBeforeThrottle = new AtomicInteger();
     private volatile String retryAfter = "0";
+    private volatile boolean honourChangeType = true;
     private volatile long minValidToken;
     private final AtomicInteger concurrent = new AtomicInteger();
     private final AtomicInteger maxConcurrent = new AtomicInteger();
@@ -147,6 +148,11 @@ public final class FakeGraph implements AutoCloseable {
     /** Deletes a message: delta reports it as {@code @removed}. */
     public synchronized void remove(Message m) {
         m.removedSeq = seq.incrementAndGet();
+    }
+
+    /** Makes delta report updates and removals even when asked for created items only. */
+    public void ignoreChangeTypeFilter() {
+        honourChangeType = false;
     }
 
     /** Every delta token issued so far answers 410 from now on. */
@@ -346,12 +352,14 @@ public final class FakeGraph implements AutoCloseable {
         }
         final long lo = from;
         final long hi = to;
+        final boolean createdOnly = honourChangeType && "created".equals(q.get("changeType"));
+        String carry = createdOnly ? "&changeType=created" : "";
         List<Message> changes = messages.values().stream()
                 .filter(m -> m.folderId.equals(f.id()))
                 .filter(m -> lo < 0
                         ? m.addedSeq <= hi && (m.removedSeq == 0 || m.removedSeq > hi)
-                        : (m.addedSeq > lo && m.addedSeq <= hi) || (m.changedSeq > lo && m.changedSeq <= hi)
-                          || (m.removedSeq > lo && m.removedSeq <= hi))
+                        : (m.addedSeq > lo && m.addedSeq <= hi) || (!createdOnly
+                          && ((m.changedSeq > lo && m.changedSeq <= hi) || (m.removedSeq > lo && m.removedSeq <= hi))))
                 .sorted(Comparator.comparingLong((Message m) -> m.addedSeq))
                 .toList();
         ObjectNode page = JSON.createObjectNode();
@@ -367,9 +375,9 @@ public final class FakeGraph implements AutoCloseable {
             }
         });
         if (offset + pageSize < changes.size()) {
-            page.put("@odata.nextLink", link + "?%24skiptoken=" + lo + "." + hi + "." + (offset + pageSize));
+            page.put("@odata.nextLink", link + "?%24skiptoken=" + lo + "." + hi + "." + (offset + pageSize) + carry);
         } else {
-            page.put("@odata.deltaLink", link + "?%24deltatoken=" + hi);
+            page.put("@odata.deltaLink", link + "?%24deltatoken=" + hi + carry);
         }
         send(ex, 200, page.toString());
     }
