@@ -61,13 +61,15 @@ final class FetchCycle {
     private final Duration overlap;
     private final Duration confirmTimeout;
     private final BooleanSupplier stopRequested;
+    private final FetcherMetrics metrics;
 
     private CursorState state;
     private int published;
 
     FetchCycle(Mailbox mailbox, CursorStorage store, Connection connection, Topology topology, Clock clock,
                String mailboxName, String folder, Duration importPeriod, Duration overlap, Duration confirmTimeout,
-               BooleanSupplier stopRequested) {
+               BooleanSupplier stopRequested, FetcherMetrics metrics) {
+        this.metrics = metrics;
         this.mailbox = mailbox;
         this.store = store;
         this.connection = connection;
@@ -86,7 +88,8 @@ final class FetchCycle {
         state = store.load().orElseGet(() -> CursorState.initial(mailboxName, folder,
                 clock.instant().minus(importPeriod)));
         log.info("fetch cycle {} starts: {} from {}", cycleId, state.phase(), state.watermark());
-        try (EnvelopePublisher<Position> publisher = new EnvelopePublisher<>(connection, topology, clock)) {
+        try (EnvelopePublisher<Position> publisher = new EnvelopePublisher<>(connection, topology, clock,
+                metrics::confirmed)) {
             if (state.phase() == CursorState.Phase.BACKFILL) {
                 backfill(publisher, cycleId);
             }
@@ -175,6 +178,7 @@ final class FetchCycle {
             return;
         }
         Envelope e = envelope.get();
+        metrics.fetched();
         publisher.publish(e, new MessageDone(item.id(), e.receivedAt()));
         published++;
         log.info("published envelope {} (received {}, {} attachments, {} skipped)", e.envelopeId(), e.receivedAt(),
@@ -185,8 +189,10 @@ final class FetchCycle {
     private void settle(EnvelopePublisher<Position> publisher) throws IOException, InterruptedException {
         boolean settled = publisher.awaitSettled(confirmTimeout);
         CursorState before = state;
+        int confirmed = 0;
         for (Position p : publisher.committable()) {
             if (p instanceof MessageDone m) {
+                confirmed++;
                 state = state.withMessage(m.id(), m.receivedAt());
             } else if (p instanceof PageDone d) {
                 state = state.withLink(d.link(), d.roundComplete());
@@ -194,6 +200,7 @@ final class FetchCycle {
                 state = state.toDelta();
             }
         }
+        metrics.published(confirmed);
         if (state != before) {
             state = state.at(clock.instant());
             store.save(state);

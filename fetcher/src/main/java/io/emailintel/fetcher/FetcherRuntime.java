@@ -26,9 +26,11 @@ final class FetcherRuntime {
                 config.get(FetcherSettings.CLIENT_CERTIFICATE_PASSWORD), config.get(FetcherSettings.AUTHORITY_HOST));
     }
 
-    static GraphMailbox mailbox(Config config, TokenCredential credential, Sleeper sleeper, Clock clock) {
+    static GraphMailbox mailbox(Config config, TokenCredential credential, Sleeper sleeper, Clock clock,
+                                FetcherMetrics metrics) {
         var graph = GraphClients.client(config.get(FetcherSettings.GRAPH_BASE_URL), credential,
-                config.get(FetcherSettings.MAX_RETRIES), config.get(FetcherSettings.MAX_RETRY_WAIT), sleeper, clock);
+                config.get(FetcherSettings.MAX_RETRIES), config.get(FetcherSettings.MAX_RETRY_WAIT), sleeper, clock,
+                metrics::graphResponse);
         AttachmentPolicy policy = new AttachmentPolicy(config.get(FetcherSettings.ATTACHMENTS_MIME_TYPES),
                 config.get(FetcherSettings.ATTACHMENTS_MAX_BYTES), config.get(FetcherSettings.ATTACHMENTS_MAX_TOTAL_BYTES),
                 config.get(FetcherSettings.INCLUDE_INLINE_ATTACHMENTS));

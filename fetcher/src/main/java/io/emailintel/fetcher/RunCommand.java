@@ -1,6 +1,9 @@
 package io.emailintel.fetcher;
 
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
+import io.emailintel.cli.Cli;
 import io.emailintel.cli.ConfigOptions;
 import io.emailintel.cli.ExitCodes;
 import io.emailintel.cli.Logging;
@@ -11,12 +14,17 @@ import io.emailintel.fetcher.graph.GraphMailbox;
 import io.emailintel.fetcher.graph.Sleeper;
 import io.emailintel.fetcher.state.CorruptStateException;
 import io.emailintel.fetcher.state.CursorStore;
+import io.emailintel.ops.Health;
+import io.emailintel.ops.OpsServer;
 import io.emailintel.topology.Topology;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,22 +60,36 @@ final class RunCommand implements Callable<Integer> {
         onSignal("TERM");
         onSignal("INT");
         Clock clock = Clock.systemUTC();
-        GraphMailbox mailbox = FetcherRuntime.mailbox(config, FetcherRuntime.credential(config), Sleeper.SYSTEM, clock);
-        CursorStore store = FetcherRuntime.cursorStore(config);
-        Duration period = config.get(FetcherSettings.DURATION_PERIOD);
-        int failures = 0;
-        try (Connection connection = config.get(CommonSettings.RABBITMQ_URI).connect("email-intel-fetcher")) {
-            topology.declare(connection);
-            log.info("pipeline declared: {}", topology);
-            while (!stop.get()) {
-                boolean ok = cycle(config, mailbox, store, connection, topology, clock);
-                if (once) {
-                    return ok ? ExitCodes.OK : ExitCodes.FAILURE;
-                }
-                failures = ok ? 0 : failures + 1;
-                Duration wait = ok ? period : backoff(failures, period);
-                if (stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                    break;
+        PrometheusMeterRegistry registry = OpsServer.newRegistry("fetcher");
+        FetcherMetrics metrics = new FetcherMetrics(registry);
+        Health health = new Health().require("broker", "not connected yet").require("last-cycle", "no cycle yet");
+        Integer opsPort = config.get(CommonSettings.OPS_PORT);
+        try (OpsServer ops = opsPort == null ? null : OpsServer.start(opsPort, registry, health)) {
+            if (ops != null) {
+                log.info("operations endpoint on port {}", ops.port());
+            }
+            GraphMailbox mailbox = FetcherRuntime.mailbox(config, FetcherRuntime.credential(config), Sleeper.SYSTEM,
+                    clock, metrics);
+            CursorStore store = FetcherRuntime.cursorStore(config);
+            Duration period = config.get(FetcherSettings.DURATION_PERIOD);
+            Connection connection = connect(config, health);
+            if (connection == null) {
+                return ExitCodes.OK; // stopped while waiting for the broker
+            }
+            try (connection) {
+                topology.declare(connection);
+                log.info("pipeline declared: {}", topology);
+                int failures = 0;
+                while (!stop.get()) {
+                    boolean ok = cycle(config, mailbox, store, connection, topology, clock, metrics, health);
+                    if (once) {
+                        return ok ? ExitCodes.OK : ExitCodes.FAILURE;
+                    }
+                    failures = ok ? 0 : failures + 1;
+                    Duration wait = ok ? period : backoff(failures, period);
+                    if (stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                        break;
+                    }
                 }
             }
         }
@@ -75,14 +97,52 @@ final class RunCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** Connects; with {@code run} (not {@code --once}) an unreachable broker is retried with back-off. */
+    private Connection connect(Config config, Health health) throws IOException, TimeoutException,
+            InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Connection c = config.get(CommonSettings.RABBITMQ_URI).connect("email-intel-fetcher");
+                health.up("broker", "connected");
+                c.addShutdownListener(cause -> health.down("broker", "connection lost, recovering"));
+                if (c instanceof Recoverable r) {
+                    r.addRecoveryListener(new RecoveryListener() {
+                        @Override
+                        public void handleRecovery(Recoverable recoverable) {
+                            health.up("broker", "connected (recovered)");
+                        }
+
+                        @Override
+                        public void handleRecoveryStarted(Recoverable recoverable) {
+                            // reported by the shutdown listener
+                        }
+                    });
+                }
+                return c;
+            } catch (IOException | TimeoutException e) {
+                if (once) {
+                    throw e;
+                }
+                Duration wait = backoff(attempt, MAX_BACKOFF);
+                log.error("broker {} unreachable ({}); retrying in {}", config.get(CommonSettings.RABBITMQ_URI),
+                        Cli.describe(e), wait);
+                health.down("broker", "unreachable");
+                if (stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return null;
+                }
+            }
+        }
+    }
+
     private boolean cycle(Config config, GraphMailbox mailbox, CursorStore store, Connection connection,
-                          Topology topology, Clock clock) {
+                          Topology topology, Clock clock, FetcherMetrics metrics, Health health) {
         FetchCycle cycle = new FetchCycle(mailbox, store, connection, topology, clock,
                 config.get(FetcherSettings.EMAIL), config.get(FetcherSettings.INBOX),
                 config.get(FetcherSettings.RELATIVE_IMPORT_START_DATE), config.get(FetcherSettings.SYNC_OVERLAP),
-                config.get(FetcherSettings.CONFIRM_TIMEOUT), stop::get);
+                config.get(FetcherSettings.CONFIRM_TIMEOUT), stop::get, metrics);
         try {
-            cycle.run();
+            FetchCycle.Outcome outcome = cycle.run();
+            health.up("last-cycle", "ok at " + clock.instant() + ", " + outcome.published() + " published");
             return true;
         } catch (FolderPath.FolderNotFoundException | CorruptStateException e) {
             throw e; // nothing a retry can fix: stop with the message
@@ -91,7 +151,8 @@ final class RunCommand implements Callable<Integer> {
             stop.set(true);
             return false;
         } catch (Exception e) {
-            log.error("fetch cycle failed, the cursor stays where it was: {}", io.emailintel.cli.Cli.describe(e));
+            health.down("last-cycle", "failed at " + clock.instant() + ": " + e.getClass().getSimpleName());
+            log.error("fetch cycle failed, the cursor stays where it was: {}", Cli.describe(e));
             log.debug("fetch cycle failure", e);
             return false;
         }

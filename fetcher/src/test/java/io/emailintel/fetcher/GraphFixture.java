@@ -49,7 +49,8 @@ final class GraphFixture {
     static FetchCycle cycle(GraphMailbox mailbox, CursorStorage store, Connection connection, Topology topology,
                             String folder) {
         return new FetchCycle(mailbox, store, connection, topology, Clock.systemUTC(), MAILBOX, folder,
-                Duration.ofDays(30), Duration.ofMinutes(10), Duration.ofSeconds(10), () -> false);
+                Duration.ofDays(30), Duration.ofMinutes(10), Duration.ofSeconds(10), () -> false,
+                new FetcherMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     }
 
     /** Takes every envelope waiting in a queue. */

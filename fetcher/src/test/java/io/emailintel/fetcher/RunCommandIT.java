@@ -42,6 +42,10 @@ class RunCommandIT {
             for (int i = 0; i < 120; i++) {
                 graph.add("inbox-id", now.minus(Duration.ofHours(100 - i)), "advisory " + i);
             }
+            int opsPort;
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                opsPort = socket.getLocalPort();
+            }
             Path yml = dir.resolve("config.yml");
             Files.writeString(yml, String.join("\n",
                     "connector:",
@@ -61,6 +65,8 @@ class RunCommandIT {
                     "  page_size: 25",
                     "fetcher:",
                     "  state_dir: " + dir.resolve("state"),
+                    "ops:",
+                    "  port: " + opsPort,
                     ""));
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             Process process = new ProcessBuilder(List.of(java.toString(),
@@ -76,6 +82,10 @@ class RunCommandIT {
                 CursorStore store = new CursorStore(dir.resolve("state"), GraphFixture.MAILBOX, "Inbox");
                 await().atMost(Duration.ofSeconds(60)).until(() -> settled(store));
                 assertThat(process.isAlive()).as("still polling").isTrue();
+                await().atMost(Duration.ofSeconds(10)).until(() -> get(opsPort, "/health/ready").statusCode() == 200);
+                String metrics = get(opsPort, "/metrics").body();
+                assertThat(metrics).contains("emailintel_emails_published_total{component=\"fetcher\"} 120.0")
+                        .contains("emailintel_graph_requests_total").contains("emailintel_publish_confirm_seconds_bucket");
 
                 process.destroy(); // SIGTERM
                 assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
@@ -87,6 +97,12 @@ class RunCommandIT {
             List<Envelope> received = GraphFixture.drain(connection, topology.workQueue());
             assertThat(received).hasSize(120);
         }
+    }
+
+    private static java.net.http.HttpResponse<String> get(int port, String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     private static boolean settled(CursorStore store) {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntConsumer;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 
@@ -68,6 +69,13 @@ public final class GraphClients {
      */
     public static GraphServiceClient client(URI baseUrl, TokenCredential credential, int maxRetries,
                                             Duration maxRetryWait, Sleeper sleeper, Clock clock) {
+        return client(baseUrl, credential, maxRetries, maxRetryWait, sleeper, clock, status -> { });
+    }
+
+    /** As above, reporting every HTTP status Graph answers (for metrics). */
+    public static GraphServiceClient client(URI baseUrl, TokenCredential credential, int maxRetries,
+                                            Duration maxRetryWait, Sleeper sleeper, Clock clock,
+                                            IntConsumer statuses) {
         String base = baseUrl.toString().replaceAll("/+$", "");
         String scope = baseUrl.getScheme() + "://" + baseUrl.getAuthority() + "/.default";
         AzureIdentityAuthenticationProvider auth = new AzureIdentityAuthenticationProvider(credential,
@@ -76,7 +84,7 @@ public final class GraphClients {
         RetryHandlerOption noRetry = new RetryHandlerOption((delay, count, request, response) -> false, 0, 0);
         List<Interceptor> interceptors = new ArrayList<>(List.of(
                 GraphClientFactory.createDefaultGraphInterceptors(new RequestOption[] {noRetry})));
-        interceptors.add(new ThrottleInterceptor(maxRetries, maxRetryWait, sleeper, clock));
+        interceptors.add(new ThrottleInterceptor(maxRetries, maxRetryWait, sleeper, clock, statuses));
         OkHttpClient http = GraphClientFactory.create(interceptors).build();
         BaseGraphRequestAdapter adapter = new BaseGraphRequestAdapter(auth, base, http);
         adapter.setBaseUrl(base);

@@ -8,6 +8,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Semaphore;
+import java.util.function.IntConsumer;
 import okhttp3.Interceptor;
 import okhttp3.Response;
 import org.slf4j.Logger;
@@ -31,8 +32,10 @@ final class ThrottleInterceptor implements Interceptor {
     private final Duration maxWait;
     private final Sleeper sleeper;
     private final Clock clock;
+    private final IntConsumer statuses;
 
-    ThrottleInterceptor(int maxRetries, Duration maxWait, Sleeper sleeper, Clock clock) {
+    ThrottleInterceptor(int maxRetries, Duration maxWait, Sleeper sleeper, Clock clock, IntConsumer statuses) {
+        this.statuses = statuses;
         this.maxRetries = maxRetries;
         this.maxWait = maxWait;
         this.sleeper = sleeper;
@@ -51,6 +54,7 @@ final class ThrottleInterceptor implements Interceptor {
             for (int attempt = 0; ; attempt++) {
                 Response response = chain.proceed(chain.request());
                 int code = response.code();
+                statuses.accept(code);
                 if ((code != 429 && code != 503 && code != 504) || attempt >= maxRetries) {
                     return response;
                 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +38,17 @@ public final class EnvelopePublisher<P> implements AutoCloseable {
     private final InFlight<P> inFlight = new InFlight<>();
     private final ConcurrentSkipListMap<Long, InFlight.Submitted<P>> bySeqNo = new ConcurrentSkipListMap<>();
     private final Map<String, InFlight.Submitted<P>> byEnvelopeId = new HashMap<>();
+    private final Map<Long, Long> publishedAtNanos = new HashMap<>();
+    private final Consumer<Duration> confirmLatency;
 
     public EnvelopePublisher(Connection connection, Topology topology, Clock clock) throws IOException {
+        this(connection, topology, clock, d -> { });
+    }
+
+    /** As above, reporting how long each confirm took. */
+    public EnvelopePublisher(Connection connection, Topology topology, Clock clock, Consumer<Duration> confirmLatency)
+            throws IOException {
+        this.confirmLatency = confirmLatency;
         this.topology = topology;
         this.clock = clock;
         this.channel = connection.createChannel();
@@ -61,6 +71,7 @@ public final class EnvelopePublisher<P> implements AutoCloseable {
             synchronized (lock) {
                 bySeqNo.values().forEach(inFlight::fail);
                 bySeqNo.clear();
+                publishedAtNanos.clear();
                 lock.notifyAll();
             }
         });
@@ -69,6 +80,13 @@ public final class EnvelopePublisher<P> implements AutoCloseable {
     private void settle(long seq, boolean multiple, boolean ack) {
         synchronized (lock) {
             Map<Long, InFlight.Submitted<P>> settled = multiple ? bySeqNo.headMap(seq, true) : bySeqNo.subMap(seq, true, seq, true);
+            long now = System.nanoTime();
+            for (Long n : settled.keySet()) {
+                Long at = publishedAtNanos.remove(n);
+                if (ack && at != null) {
+                    confirmLatency.accept(Duration.ofNanos(now - at));
+                }
+            }
             for (InFlight.Submitted<P> s : settled.values()) {
                 if (ack) {
                     inFlight.confirm(s);
@@ -102,10 +120,12 @@ public final class EnvelopePublisher<P> implements AutoCloseable {
             byEnvelopeId.put(envelope.envelopeId(), s);
             long seq = channel.getNextPublishSeqNo();
             bySeqNo.put(seq, s);
+            publishedAtNanos.put(seq, System.nanoTime());
             try {
                 channel.basicPublish(topology.exchange(), Topology.ROUTING_WORK, true, props, body);
             } catch (IOException | RuntimeException e) {
                 bySeqNo.remove(seq);
+                publishedAtNanos.remove(seq);
                 inFlight.fail(s);
                 throw e instanceof IOException io ? io : new IOException(e);
             }

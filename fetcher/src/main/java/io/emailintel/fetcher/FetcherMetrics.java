@@ -1,0 +1,52 @@
+package io.emailintel.fetcher;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/**
+ * The fetcher's meters, named as the Grafana dashboard reads them: {@code emailintel_emails_fetched_total},
+ * {@code emailintel_emails_published_total} (confirmed by the broker), {@code emailintel_graph_requests_total}
+ * by status, {@code emailintel_graph_throttled_total} and {@code emailintel_publish_confirm_seconds}.
+ */
+final class FetcherMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter fetched;
+    private final Counter published;
+    private final Counter throttled;
+    private final Timer confirm;
+
+    FetcherMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.fetched = Counter.builder("emailintel.emails.fetched").description("E-mails read from Graph")
+                .register(registry);
+        this.published = Counter.builder("emailintel.emails.published")
+                .description("Envelopes confirmed by the broker").register(registry);
+        this.throttled = Counter.builder("emailintel.graph.throttled")
+                .description("Graph answers 429, 503 or 504").register(registry);
+        this.confirm = Timer.builder("emailintel.publish.confirm").description("Publish to broker confirm")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    void fetched() {
+        fetched.increment();
+    }
+
+    void published(int count) {
+        published.increment(count);
+    }
+
+    void graphResponse(int status) {
+        Counter.builder("emailintel.graph.requests").tag("status", Integer.toString(status))
+                .description("Graph requests by HTTP status").register(registry).increment();
+        if (status == 429 || status == 503 || status == 504) {
+            throttled.increment();
+        }
+    }
+
+    void confirmed(Duration latency) {
+        confirm.record(latency);
+    }
+}
