@@ -46,6 +46,10 @@ class FetcherCommandIT {
     }
 
     private Path config(TestBroker broker, String prefix, String folder) throws Exception {
+        return config(broker, prefix, folder, "  client_secret: not-a-real-secret");
+    }
+
+    private Path config(TestBroker broker, String prefix, String folder, String credential) throws Exception {
         Path yml = dir.resolve("config.yml");
         Files.writeString(yml, String.join("\n",
                 "connector:",
@@ -56,7 +60,7 @@ class FetcherCommandIT {
                 "email_intel_microsoft:",
                 "  tenant_id: " + FakeGraph.TENANT,
                 "  client_id: 00000000-0000-0000-0000-000000000001",
-                "  client_secret: not-a-real-secret",
+                credential,
                 "  email: " + GraphFixture.MAILBOX,
                 "  inbox: " + folder,
                 "  graph_base_url: " + graph.baseUrl(),
@@ -100,6 +104,23 @@ class FetcherCommandIT {
                 .isNotEmpty()
                 .allMatch(r -> r.method().equals("POST") && r.path().equals("token:/" + FakeGraph.TENANT
                         + "/oauth2/v2.0/token"));
+    }
+
+    @Test
+    void aClientCertificateSignsTheTokenRequestInsteadOfASecret(TestBroker broker) throws Exception {
+        String prefix = broker.prefix("cert");
+        broker.deleteAfterwards(new Topology(prefix, CommonSettings.RETRY_DELAYS.parse(
+                CommonSettings.RETRY_DELAYS.defaultValue())));
+        graph.add("inbox-id", Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS), "one");
+        Path yml = config(broker, prefix, "Inbox", "  client_certificate_path: " + io.emailintel.fetcher.fake.TestTls
+                .clientCertificate() + "\n  client_certificate_password: changeit");
+
+        assertThat(FetcherCommand.execute("run", "--once", "--config", yml.toString())).isEqualTo(ExitCodes.OK);
+
+        assertThat(graph.tokenForms()).isNotEmpty().allSatisfy(form -> assertThat(form)
+                .contains("client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+                .doesNotContain("client_secret"));
+        assertThat(GraphFixture.drain(broker.connect(), prefix + ".work")).hasSize(1);
     }
 
     @Test

@@ -83,6 +83,7 @@ public final class FakeGraph implements AutoCloseable {
     private final HttpsServer tokens;
     private final String mailbox;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<String> tokenForms = new CopyOnWriteArrayList<>();
     private final Map<String, Folder> folders = new LinkedHashMap<>();
     private final Map<String, Message> messages = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
@@ -123,6 +124,11 @@ public final class FakeGraph implements AutoCloseable {
 
     public List<Request> requests() {
         return List.copyOf(requests);
+    }
+
+    /** The form bodies of the token requests, decoded. */
+    public List<String> tokenForms() {
+        return List.copyOf(tokenForms);
     }
 
     public int maxConcurrentRequests() {
@@ -176,7 +182,8 @@ public final class FakeGraph implements AutoCloseable {
 
     private void token(HttpExchange ex) throws IOException {
         requests.add(new Request(ex.getRequestMethod(), "token:" + ex.getRequestURI().getPath(), "", null, null));
-        ex.getRequestBody().readAllBytes();
+        tokenForms.add(URLDecoder.decode(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+                StandardCharsets.UTF_8));
         if (ex.getRequestMethod().equals("POST") && ex.getRequestURI().getPath().equals("/" + TENANT + "/oauth2/v2.0/token")) {
             send(ex, 200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":\""
                     + TOKEN + "\"}");

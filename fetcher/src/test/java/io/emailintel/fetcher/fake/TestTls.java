@@ -19,6 +19,7 @@ public final class TestTls {
 
     private static final char[] PASSWORD = "changeit".toCharArray();
     private static SSLContext serverContext;
+    private static Path clientCertificate;
 
     private TestTls() {
     }
@@ -58,6 +59,23 @@ public final class TestTls {
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the test TLS certificate", e);
         }
+    }
+
+    /** A PFX client certificate (password {@code changeit}) for the client-certificate credential. */
+    public static synchronized Path clientCertificate() {
+        if (clientCertificate == null) {
+            try {
+                Path dir = Files.createTempDirectory("fake-graph-client");
+                Path pfx = dir.resolve("client.pfx");
+                keytool("-genkeypair", "-alias", "client", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                        "-dname", "CN=email-intel-test-client", "-keystore", pfx.toString(), "-storetype", "PKCS12",
+                        "-storepass", "changeit", "-keypass", "changeit");
+                clientCertificate = pfx;
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot create the test client certificate", e);
+            }
+        }
+        return clientCertificate;
     }
 
     private static void keytool(String... args) throws IOException, InterruptedException {
