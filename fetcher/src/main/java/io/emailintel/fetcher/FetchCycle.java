@@ -2,6 +2,8 @@ package io.emailintel.fetcher;
 
 import io.emailintel.fetcher.graph.Mailbox;
 import io.emailintel.fetcher.publish.EnvelopePublisher;
+import io.emailintel.fetcher.publish.EnvelopeSize;
+import io.emailintel.model.EnvelopeCodec;
 import io.emailintel.fetcher.state.CursorState;
 import io.emailintel.fetcher.state.CursorStorage;
 import io.emailintel.model.Envelope;
@@ -62,6 +64,7 @@ final class FetchCycle {
     private final Duration confirmTimeout;
     private final BooleanSupplier stopRequested;
     private final FetcherMetrics metrics;
+    private final EnvelopeSize size = new EnvelopeSize(new EnvelopeCodec(), EnvelopeSize.MAX_BYTES);
 
     private CursorState state;
     private int published;
@@ -177,7 +180,7 @@ final class FetchCycle {
         if (envelope.isEmpty()) {
             return;
         }
-        Envelope e = envelope.get();
+        Envelope e = size.fit(envelope.get());
         metrics.fetched();
         publisher.publish(e, new MessageDone(item.id(), e.receivedAt()));
         published++;

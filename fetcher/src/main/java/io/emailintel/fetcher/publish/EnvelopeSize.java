@@ -1,0 +1,55 @@
+package io.emailintel.fetcher.publish;
+
+import io.emailintel.model.Envelope;
+import io.emailintel.model.EnvelopeAttachment;
+import io.emailintel.model.EnvelopeBody;
+import io.emailintel.model.EnvelopeCodec;
+import io.emailintel.model.SkipReason;
+import io.emailintel.model.SkippedAttachment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keeps an envelope under the broker's message size limit. RabbitMQ 4 refuses messages over 16 MiB by closing
+ * the channel, which would stop every cycle at the same e-mail forever; so an envelope that is still too large
+ * after the attachment limits (base64 and a huge body add up) loses its attachments — recorded as skipped,
+ * too large — and, if need be, the tail of its body.
+ */
+public final class EnvelopeSize {
+
+    /** Leaves room under RabbitMQ 4's default 16 MiB for headers and properties. */
+    public static final int MAX_BYTES = 15 * 1024 * 1024;
+
+    private final EnvelopeCodec codec;
+    private final int maxBytes;
+
+    public EnvelopeSize(EnvelopeCodec codec, int maxBytes) {
+        this.codec = codec;
+        this.maxBytes = maxBytes;
+    }
+
+    /** The envelope itself when it fits, else a smaller one. */
+    public Envelope fit(Envelope e) {
+        if (codec.encode(e).length <= maxBytes) {
+            return e;
+        }
+        List<SkippedAttachment> skipped = new ArrayList<>(e.skippedAttachments());
+        for (EnvelopeAttachment a : e.attachments()) {
+            skipped.add(new SkippedAttachment(a.name(), a.mimeType(), a.size(), SkipReason.TOO_LARGE,
+                    "the e-mail with its attachments would exceed the broker's message size limit"));
+        }
+        Envelope smaller = copy(e, e.body(), skipped);
+        if (codec.encode(smaller).length <= maxBytes) {
+            return smaller;
+        }
+        String content = e.body().content();
+        int keep = Math.max(0, Math.min(content.length(), maxBytes / 4));
+        String marker = "\n[… body truncated by the fetcher: the e-mail exceeded the broker's message size limit]";
+        return copy(e, new EnvelopeBody(e.body().contentType(), content.substring(0, keep) + marker), skipped);
+    }
+
+    private static Envelope copy(Envelope e, EnvelopeBody body, List<SkippedAttachment> skipped) {
+        return new Envelope(e.schemaVersion(), e.envelopeId(), e.source(), e.subject(), e.from(), e.sender(),
+                e.recipients(), e.sentAt(), e.receivedAt(), body, List.of(), skipped, e.fetchCycleId(), e.fetchedAt());
+    }
+}
