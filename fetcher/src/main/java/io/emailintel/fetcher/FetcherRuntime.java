@@ -2,6 +2,7 @@ package io.emailintel.fetcher;
 
 import com.azure.core.credential.TokenCredential;
 import io.emailintel.config.Config;
+import io.emailintel.fetcher.eml.EmlCursorStore;
 import io.emailintel.fetcher.graph.AttachmentPolicy;
 import io.emailintel.fetcher.graph.GraphClients;
 import io.emailintel.fetcher.graph.GraphMailbox;
@@ -31,12 +32,19 @@ final class FetcherRuntime {
         var graph = GraphClients.client(config.get(FetcherSettings.GRAPH_BASE_URL), credential,
                 config.get(FetcherSettings.MAX_RETRIES), config.get(FetcherSettings.MAX_RETRY_WAIT), sleeper, clock,
                 metrics::graphResponse);
-        AttachmentPolicy policy = new AttachmentPolicy(config.get(FetcherSettings.ATTACHMENTS_MIME_TYPES),
-                config.get(FetcherSettings.ATTACHMENTS_MAX_BYTES), config.get(FetcherSettings.ATTACHMENTS_MAX_TOTAL_BYTES),
-                config.get(FetcherSettings.INCLUDE_INLINE_ATTACHMENTS));
         return new GraphMailbox(graph, config.get(FetcherSettings.GRAPH_BASE_URL).toString(),
                 config.get(FetcherSettings.EMAIL), config.get(FetcherSettings.INBOX),
-                config.get(FetcherSettings.PAGE_SIZE), policy, clock);
+                config.get(FetcherSettings.PAGE_SIZE), attachmentPolicy(config), clock);
+    }
+
+    static AttachmentPolicy attachmentPolicy(Config config) {
+        return new AttachmentPolicy(config.get(FetcherSettings.ATTACHMENTS_MIME_TYPES),
+                config.get(FetcherSettings.ATTACHMENTS_MAX_BYTES), config.get(FetcherSettings.ATTACHMENTS_MAX_TOTAL_BYTES),
+                config.get(FetcherSettings.INCLUDE_INLINE_ATTACHMENTS));
+    }
+
+    static EmlCursorStore emlCursorStore(Config config) {
+        return new EmlCursorStore(config.get(FetcherSettings.STATE_DIR), config.get(FetcherSettings.EML_DIR));
     }
 
     static CursorStore cursorStore(Config config) {

@@ -1,6 +1,7 @@
 package io.emailintel.fetcher;
 
 import io.emailintel.config.CommonSettings;
+import io.emailintel.config.Config;
 import io.emailintel.config.ConfigProblem;
 import io.emailintel.config.ConfigRule;
 import io.emailintel.config.ConfigSchema;
@@ -10,6 +11,7 @@ import io.emailintel.config.ValueTypes;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The fetcher's own settings: the Graph application, the mailbox, what to fetch, and where state lives. */
@@ -19,13 +21,12 @@ final class FetcherSettings {
     }
 
     static final Setting<String> TENANT_ID = Setting.builder("email_intel_microsoft.tenant_id", ValueTypes.STRING)
-            .required()
-            .description("Azure AD (Entra ID) tenant id of the app registration.")
+            .description("Azure AD (Entra ID) tenant id of the app registration. Required with FETCHER_SOURCE=graph.")
             .build();
 
     static final Setting<String> CLIENT_ID = Setting.builder("email_intel_microsoft.client_id", ValueTypes.STRING)
-            .required()
-            .description("Application (client) id of the app registration, with the Mail.Read application permission.")
+            .description("Application (client) id of the app registration, with the Mail.Read application "
+                    + "permission. Required with FETCHER_SOURCE=graph.")
             .build();
 
     static final Setting<String> CLIENT_SECRET = Setting.builder("email_intel_microsoft.client_secret",
@@ -46,8 +47,8 @@ final class FetcherSettings {
             .build();
 
     static final Setting<String> EMAIL = Setting.builder("email_intel_microsoft.email", ValueTypes.STRING)
-            .required()
-            .description("The mailbox to read (user principal name or address of the shared mailbox).")
+            .description("The mailbox to read (user principal name or address of the shared mailbox). "
+                    + "Required with FETCHER_SOURCE=graph.")
             .build();
 
     static final Setting<String> INBOX = Setting.builder("email_intel_microsoft.inbox", ValueTypes.STRING)
@@ -159,7 +160,18 @@ final class FetcherSettings {
                     + "cycle stops and the cursor stays before the unconfirmed e-mails.")
             .build();
 
-    static final List<Setting<?>> OWN = List.of(TENANT_ID, CLIENT_ID, CLIENT_SECRET, CLIENT_CERTIFICATE_PATH,
+    static final Setting<String> SOURCE = Setting.builder("fetcher.source", ValueTypes.oneOf("graph", "eml-dir"))
+            .defaultValue("graph")
+            .description("Where e-mails come from: graph (a Microsoft 365 mailbox) or eml-dir (a directory of "
+                    + ".eml and mbox files: backfilling an export, an air-gapped drop folder, the demo).")
+            .build();
+
+    static final Setting<Path> EML_DIR = Setting.builder("fetcher.eml_dir", ValueTypes.PATH)
+            .description("The directory read with FETCHER_SOURCE=eml-dir (sub-directories included); each "
+                    + "message is sent once, a changed file again.")
+            .build();
+
+    static final List<Setting<?>> OWN = List.of(SOURCE, EML_DIR, TENANT_ID, CLIENT_ID, CLIENT_SECRET, CLIENT_CERTIFICATE_PATH,
             CLIENT_CERTIFICATE_PASSWORD, EMAIL, INBOX, RELATIVE_IMPORT_START_DATE, ATTACHMENTS_MIME_TYPES,
             ATTACHMENTS_MAX_BYTES, ATTACHMENTS_MAX_TOTAL_BYTES, INCLUDE_INLINE_ATTACHMENTS, GRAPH_BASE_URL,
             AUTHORITY_HOST, PAGE_SIZE, MAX_RETRIES, MAX_RETRY_WAIT, SYNC_OVERLAP, DURATION_PERIOD, CONFIRM_TIMEOUT,
@@ -167,6 +179,9 @@ final class FetcherSettings {
 
     /** Exactly one credential: a client secret or a client certificate. */
     static final ConfigRule ONE_CREDENTIAL = config -> {
+        if (!isGraph(config)) {
+            return List.of();
+        }
         boolean secret = config.get(CLIENT_SECRET) != null;
         boolean cert = config.get(CLIENT_CERTIFICATE_PATH) != null;
         if (secret == cert) {
@@ -181,7 +196,24 @@ final class FetcherSettings {
     };
 
     /** The fetcher's schema: common settings, then its own. */
+    static boolean isGraph(Config config) {
+        return "graph".equals(config.get(SOURCE));
+    }
+
+    /** Each source needs its own settings: the Graph app and mailbox, or the directory. */
+    static final ConfigRule SOURCE_NEEDS_ITS_SETTINGS = config -> {
+        List<ConfigProblem> problems = new ArrayList<>();
+        List<Setting<?>> needed = isGraph(config) ? List.of(TENANT_ID, CLIENT_ID, EMAIL) : List.of(EML_DIR);
+        for (Setting<?> s : needed) {
+            if (config.get(s) == null) {
+                problems.add(new ConfigProblem(s.key(), ConfigSource.UNSET, "required (FETCHER_SOURCE is "
+                        + config.get(SOURCE) + "), expected " + s.type().expected()));
+            }
+        }
+        return problems;
+    };
+
     static ConfigSchema schema() {
-        return CommonSettings.schema("fetcher", OWN, List.of(ONE_CREDENTIAL));
+        return CommonSettings.schema("fetcher", OWN, List.of(SOURCE_NEEDS_ITS_SETTINGS, ONE_CREDENTIAL));
     }
 }

@@ -9,6 +9,8 @@ import io.emailintel.cli.ExitCodes;
 import io.emailintel.cli.Logging;
 import io.emailintel.config.CommonSettings;
 import io.emailintel.config.Config;
+import io.emailintel.fetcher.eml.EmlCycle;
+import io.emailintel.fetcher.eml.EmlEnvelopes;
 import io.emailintel.fetcher.graph.FolderPath;
 import io.emailintel.fetcher.graph.GraphMailbox;
 import io.emailintel.fetcher.graph.Sleeper;
@@ -30,7 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code run}: validate the configuration, declare the pipeline, then one fetch cycle every
@@ -48,6 +52,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--once", description = "Run one fetch cycle and exit: 0 on success, 1 on failure.")
     boolean once;
+
+    @Spec
+    CommandSpec spec;
 
     private final AtomicBoolean stop = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -68,9 +75,10 @@ final class RunCommand implements Callable<Integer> {
             if (ops != null) {
                 log.info("operations endpoint on port {}", ops.port());
             }
-            GraphMailbox mailbox = FetcherRuntime.mailbox(config, FetcherRuntime.credential(config), Sleeper.SYSTEM,
-                    clock, metrics);
-            CursorStore store = FetcherRuntime.cursorStore(config);
+            boolean graph = FetcherSettings.isGraph(config);
+            GraphMailbox mailbox = graph ? FetcherRuntime.mailbox(config, FetcherRuntime.credential(config),
+                    Sleeper.SYSTEM, clock, metrics) : null;
+            CursorStore store = graph ? FetcherRuntime.cursorStore(config) : null;
             Duration period = config.get(FetcherSettings.DURATION_PERIOD);
             Connection connection = connect(config, health);
             if (connection == null) {
@@ -136,6 +144,9 @@ final class RunCommand implements Callable<Integer> {
 
     private boolean cycle(Config config, GraphMailbox mailbox, CursorStore store, Connection connection,
                           Topology topology, Clock clock, FetcherMetrics metrics, Health health) {
+        if (mailbox == null) {
+            return emlCycle(config, connection, topology, clock, health);
+        }
         FetchCycle cycle = new FetchCycle(mailbox, store, connection, topology, clock,
                 config.get(FetcherSettings.EMAIL), config.get(FetcherSettings.INBOX),
                 config.get(FetcherSettings.RELATIVE_IMPORT_START_DATE), config.get(FetcherSettings.SYNC_OVERLAP),
@@ -154,6 +165,31 @@ final class RunCommand implements Callable<Integer> {
             health.down("last-cycle", "failed at " + clock.instant() + ": " + e.getClass().getSimpleName());
             log.error("fetch cycle failed, the cursor stays where it was: {}", Cli.describe(e));
             log.debug("fetch cycle failure", e);
+            return false;
+        }
+    }
+
+    /** One pass over FETCHER_EML_DIR; the summary goes to standard output as well as to the log. */
+    private boolean emlCycle(Config config, Connection connection, Topology topology, Clock clock, Health health) {
+        EmlCycle cycle = new EmlCycle(config.get(FetcherSettings.EML_DIR), config.get(FetcherSettings.STATE_DIR),
+                new EmlEnvelopes(FetcherRuntime.attachmentPolicy(config)), connection, topology, clock,
+                config.get(FetcherSettings.CONFIRM_TIMEOUT), stop::get);
+        try {
+            EmlCycle.Outcome outcome = cycle.run();
+            spec.commandLine().getOut().println(outcome.summary());
+            spec.commandLine().getOut().flush();
+            health.up("last-cycle", "ok at " + clock.instant() + ", " + outcome.published() + " published");
+            return true;
+        } catch (CorruptStateException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop.set(true);
+            return false;
+        } catch (Exception e) {
+            health.down("last-cycle", "failed at " + clock.instant() + ": " + e.getClass().getSimpleName());
+            log.error("eml cycle failed, the cursor stays where it was: {}", Cli.describe(e));
+            log.debug("eml cycle failure", e);
             return false;
         }
     }

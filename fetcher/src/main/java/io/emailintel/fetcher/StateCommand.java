@@ -3,6 +3,7 @@ package io.emailintel.fetcher;
 import io.emailintel.cli.ConfigOptions;
 import io.emailintel.cli.ExitCodes;
 import io.emailintel.config.Config;
+import io.emailintel.fetcher.eml.EmlCursorStore;
 import io.emailintel.fetcher.state.CursorStore;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,8 +26,21 @@ final class StateCommand {
         @Override
         public Integer call() {
             Config config = options.load(FetcherSettings.schema());
-            CursorStore store = FetcherRuntime.cursorStore(config);
             var out = spec.commandLine().getOut();
+            if (!FetcherSettings.isGraph(config)) {
+                EmlCursorStore eml = FetcherRuntime.emlCursorStore(config);
+                var emlText = eml.text();
+                if (emlText.isEmpty()) {
+                    out.println("no state yet at " + eml.file() + ": the next run reads every file of "
+                            + config.get(FetcherSettings.EML_DIR));
+                } else {
+                    eml.load(); // fails with a clear message when the file is corrupt
+                    out.println("# " + eml.file());
+                    out.println(emlText.get());
+                }
+                return ExitCodes.OK;
+            }
+            CursorStore store = FetcherRuntime.cursorStore(config);
             var text = store.text();
             if (text.isEmpty()) {
                 out.println("no state yet at " + store.file() + ": the next run imports e-mails received within "
@@ -53,9 +67,12 @@ final class StateCommand {
         @Override
         public Integer call() {
             Config config = options.load(FetcherSettings.schema());
-            CursorStore store = FetcherRuntime.cursorStore(config);
-            boolean deleted = store.reset();
-            spec.commandLine().getOut().println(deleted ? "deleted " + store.file() : "no state at " + store.file());
+            boolean graph = FetcherSettings.isGraph(config);
+            java.nio.file.Path file = graph ? FetcherRuntime.cursorStore(config).file()
+                    : FetcherRuntime.emlCursorStore(config).file();
+            boolean deleted = graph ? FetcherRuntime.cursorStore(config).reset()
+                    : FetcherRuntime.emlCursorStore(config).reset();
+            spec.commandLine().getOut().println(deleted ? "deleted " + file : "no state at " + file);
             return ExitCodes.OK;
         }
     }

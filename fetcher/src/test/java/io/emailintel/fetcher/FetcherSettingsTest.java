@@ -46,4 +46,23 @@ class FetcherSettingsTest {
         assertThatThrownBy(() -> ConfigLoader.load(FetcherSettings.schema(), ConfigInputs.ofEnvironment(env)))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("EMAIL_INTEL_MICROSOFT_AUTHORITY_HOST");
     }
+
+    @Test
+    void graphNeedsTenantClientAndMailboxAndSaysSo() {
+        assertThatThrownBy(() -> ConfigLoader.load(FetcherSettings.schema(), ConfigInputs.ofEnvironment(
+                Map.of("EMAIL_INTEL_MICROSOFT_CLIENT_SECRET", "s"))))
+                .hasMessageContaining("EMAIL_INTEL_MICROSOFT_TENANT_ID").hasMessageContaining("EMAIL_INTEL_MICROSOFT_EMAIL")
+                .hasMessageContaining("FETCHER_SOURCE is graph");
+    }
+
+    @Test
+    void aDirectorySourceNeedsOnlyItsDirectoryAndNoGraphSecret() {
+        var config = ConfigLoader.load(FetcherSettings.schema(), ConfigInputs.ofEnvironment(
+                Map.of("FETCHER_SOURCE", "eml-dir", "FETCHER_EML_DIR", "/srv/drop")));
+        assertThat(FetcherSettings.isGraph(config)).isFalse();
+        assertThat(config.get(FetcherSettings.EML_DIR)).hasToString("/srv/drop");
+        assertThatThrownBy(() -> ConfigLoader.load(FetcherSettings.schema(), ConfigInputs.ofEnvironment(
+                Map.of("FETCHER_SOURCE", "eml-dir"))))
+                .hasMessageContaining("FETCHER_EML_DIR").hasMessageContaining("FETCHER_SOURCE is eml-dir");
+    }
 }

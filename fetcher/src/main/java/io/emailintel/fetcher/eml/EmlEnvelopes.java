@@ -1,0 +1,68 @@
+package io.emailintel.fetcher.eml;
+
+import io.emailintel.fetcher.graph.AttachmentPolicy;
+import io.emailintel.model.AttachmentKind;
+import io.emailintel.model.EmailAddress;
+import io.emailintel.model.Envelope;
+import io.emailintel.model.EnvelopeAttachment;
+import io.emailintel.model.EnvelopeSource;
+import io.emailintel.model.SkippedAttachment;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A parsed message becomes the same envelope a Graph message would: the same allow-list, size limits and
+ * inline rule, applied by the same {@link AttachmentPolicy}.
+ */
+public final class EmlEnvelopes {
+
+    private final AttachmentPolicy policy;
+
+    public EmlEnvelopes(AttachmentPolicy policy) {
+        this.policy = policy;
+    }
+
+    /**
+     * @param source      where the file is; its message id is the Message-ID, else the file's digest
+     * @param fallbackTime when the message has neither a Received nor a Date header (the file's mtime)
+     */
+    Envelope envelope(ParsedEmail mail, EnvelopeSource source, Instant fallbackTime, String fetchCycleId,
+                      Instant fetchedAt) {
+        Instant received = mail.receivedAt() != null ? mail.receivedAt() : fallbackTime;
+        Envelope.Builder b = Envelope.builder()
+                .source(source)
+                .subject(mail.subject())
+                .from(mail.from())
+                .sender(mail.sender().isEmpty() ? mail.from() : mail.sender())
+                .recipients(mail.recipients())
+                .sentAt(mail.sentAt())
+                .receivedAt(received)
+                .body(mail.body())
+                .fetchCycleId(fetchCycleId)
+                .fetchedAt(fetchedAt);
+        long carried = 0;
+        for (ParsedPart part : mail.parts()) {
+            AttachmentPolicy.Kind kind = part.kind() == AttachmentKind.ITEM
+                    ? AttachmentPolicy.Kind.ITEM : AttachmentPolicy.Kind.FILE;
+            AttachmentPolicy.Meta meta = new AttachmentPolicy.Meta(kind, part.name(), part.mimeType(),
+                    part.content().length, part.inline());
+            Optional<SkippedAttachment> skip = policy.screen(meta, carried);
+            if (skip.isEmpty()) {
+                String type = AttachmentPolicy.effectiveType(meta, part.content());
+                skip = policy.check(meta, type, part.content().length, carried);
+                if (skip.isEmpty()) {
+                    b.attachment(EnvelopeAttachment.of(part.name(), type, part.inline(), part.kind(), part.content()));
+                    carried += part.content().length;
+                    continue;
+                }
+            }
+            b.skipped(skip.get());
+        }
+        return b.build();
+    }
+
+    /** The sender an operator would recognise, for logs. */
+    static String who(EmailAddress a) {
+        return a.address().isBlank() ? a.name() : a.address();
+    }
+}
