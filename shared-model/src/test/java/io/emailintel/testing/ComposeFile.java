@@ -75,6 +75,21 @@ public final class ComposeFile {
         }
     }
 
+    /** Every setting of the schema appears in config/config.yml.sample (commented out or not). */
+    public static void assertYamlSampleDocuments(ConfigSchema schema) throws IOException {
+        String text = Files.readString(root().resolve("config/config.yml.sample"), StandardCharsets.UTF_8);
+        for (Setting<?> s : schema.settings()) {
+            String section = s.key().substring(0, s.key().indexOf('.'));
+            String leaf = s.key().substring(section.length() + 1);
+            int at = text.indexOf("\n" + section + ":\n");
+            assertThat(at).as("config.yml.sample has a '%s:' section", section).isGreaterThanOrEqualTo(0);
+            int end = text.indexOf("\n\n", at + 1);
+            String body = text.substring(at, end < 0 ? text.length() : end);
+            assertThat(body).as("config.yml.sample documents %s", s.key())
+                    .containsPattern("(?m)^  (# )?" + java.util.regex.Pattern.quote(leaf) + ":");
+        }
+    }
+
     private static Set<String> envNames(ConfigSchema schema) {
         Set<String> names = new HashSet<>();
         for (Setting<?> s : schema.settings()) {
