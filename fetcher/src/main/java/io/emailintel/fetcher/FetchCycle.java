@@ -64,6 +64,9 @@ final class FetchCycle {
     private final Duration confirmTimeout;
     private final BooleanSupplier stopRequested;
     private final FetcherMetrics metrics;
+    /** How often a long backfill reports its progress. */
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(15);
+
     private final EnvelopeSize size = new EnvelopeSize(new EnvelopeCodec(), EnvelopeSize.MAX_BYTES);
 
     private CursorState state;
@@ -107,7 +110,17 @@ final class FetchCycle {
     private void backfill(EnvelopePublisher<Position> publisher, String cycleId)
             throws IOException, InterruptedException {
         Mailbox.Page page = mailbox.listSince(state.watermark());
+        java.util.OptionalLong total = null; // asked for only once a backfill takes long enough to report
+        Instant nextReport = clock.instant().plus(PROGRESS_INTERVAL);
         while (true) {
+            if (!clock.instant().isBefore(nextReport)) {
+                nextReport = clock.instant().plus(PROGRESS_INTERVAL);
+                if (total == null) {
+                    total = mailbox.totalItems();
+                }
+                log.info("backfill in progress: {} e-mail(s) published this cycle{}, now at {}", published,
+                        total.isPresent() ? " (the folder holds " + total.getAsLong() + ")" : "", state.watermark());
+            }
             for (Mailbox.Item item : page.items()) {
                 if (!state.seen(item.id())) {
                     publish(publisher, item, cycleId);

@@ -18,6 +18,7 @@ import io.emailintel.fetcher.state.CorruptStateException;
 import io.emailintel.fetcher.state.CursorStore;
 import io.emailintel.ops.Health;
 import io.emailintel.ops.OpsServer;
+import io.emailintel.ops.QueueDepths;
 import io.emailintel.topology.Topology;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -84,9 +85,7 @@ final class RunCommand implements Callable<Integer> {
             if (connection == null) {
                 return ExitCodes.OK; // stopped while waiting for the broker
             }
-            try (connection) {
-                topology.declare(connection);
-                log.info("pipeline declared: {}", topology);
+            try (connection; QueueDepths depths = declareAndWatch(connection, topology, registry)) {
                 int failures = 0;
                 while (!stop.get()) {
                     boolean ok = cycle(config, mailbox, store, connection, topology, clock, metrics, health);
@@ -103,6 +102,14 @@ final class RunCommand implements Callable<Integer> {
         }
         log.info("stopped");
         return ExitCodes.OK;
+    }
+
+    /** Declares the pipeline, then reports its queue depths (the fetcher is the one process that does). */
+    private static QueueDepths declareAndWatch(Connection connection, Topology topology,
+                                               PrometheusMeterRegistry registry) throws IOException, TimeoutException {
+        topology.declare(connection);
+        log.info("pipeline declared: {}", topology);
+        return new QueueDepths(connection, topology, registry, 15_000);
     }
 
     /** Connects; with {@code run} (not {@code --once}) an unreachable broker is retried with back-off. */

@@ -151,4 +151,38 @@ class FetcherCommandIT {
             assertThat(files.toList()).isEmpty();
         }
     }
+
+    @Test
+    void resyncPublishesTheWindowAgainAndLeavesTheCursorAlone(TestBroker broker) throws Exception {
+        String prefix = broker.prefix("resync");
+        Topology topology = new Topology(prefix, CommonSettings.RETRY_DELAYS.parse(
+                CommonSettings.RETRY_DELAYS.defaultValue()));
+        broker.deleteAfterwards(topology);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        for (int i = 0; i < 6; i++) {
+            graph.add("inbox-id", now.minus(Duration.ofDays(6 - i)), "day " + i);
+        }
+        Path yml = config(broker, prefix, "inbox");
+        assertThat(FetcherCommand.execute("run", "--once", "--config", yml.toString())).isEqualTo(ExitCodes.OK);
+        Connection connection = broker.connect();
+        assertThat(GraphFixture.drain(connection, topology.workQueue())).hasSize(6);
+        String cursorBefore = Files.readString(FetcherRuntime.cursorStore(
+                io.emailintel.config.ConfigLoader.load(FetcherSettings.schema(),
+                        io.emailintel.config.ConfigInputs.read(yml, null, java.util.Map.of()))).file());
+
+        String since = now.minus(Duration.ofDays(3)).minusSeconds(1).toString();
+        String until = now.minus(Duration.ofDays(1)).toString();
+        assertThat(FetcherCommand.execute("resync", "--since", since, "--until", until, "--config", yml.toString()))
+                .isEqualTo(ExitCodes.OK);
+
+        List<Envelope> again = GraphFixture.drain(connection, topology.workQueue());
+        assertThat(again).extracting(Envelope::subject).containsExactly("day 3", "day 4");
+        assertThat(again).allMatch(e -> e.fetchCycleId().startsWith("resync-"));
+        String cursorAfter = Files.readString(FetcherRuntime.cursorStore(
+                io.emailintel.config.ConfigLoader.load(FetcherSettings.schema(),
+                        io.emailintel.config.ConfigInputs.read(yml, null, java.util.Map.of()))).file());
+        assertThat(cursorAfter).isEqualTo(cursorBefore);
+        assertThat(FetcherCommand.execute("resync", "--since", "last tuesday", "--config", yml.toString()))
+                .isEqualTo(ExitCodes.USAGE);
+    }
 }

@@ -123,6 +123,22 @@ public final class GraphMailbox implements Mailbox {
     }
 
     @Override
+    public java.util.OptionalLong totalItems() {
+        try {
+            var f = folder().get(rc -> {
+                headers(rc);
+                rc.queryParameters.select = new String[] {"totalItemCount"};
+            });
+            Integer total = f == null ? null : f.getTotalItemCount();
+            return total == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(total);
+        } catch (RuntimeException e) {
+            // progress is a courtesy: never fail a cycle over it
+            log.debug("cannot read the folder's item count: {}", e.toString());
+            return java.util.OptionalLong.empty();
+        }
+    }
+
+    @Override
     public Page listSince(Instant since) {
         MessageCollectionResponse r = folder().messages().get(rc -> {
             headers(rc);

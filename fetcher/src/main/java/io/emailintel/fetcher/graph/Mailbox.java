@@ -34,6 +34,11 @@ public interface Mailbox {
      */
     Optional<Envelope> envelope(Item item, String fetchCycleId);
 
+    /** How many messages the folder holds, for progress reports; empty when unknown. */
+    default java.util.OptionalLong totalItems() {
+        return java.util.OptionalLong.empty();
+    }
+
     /** The delta link was rejected (expired or unknown token): start a new round. */
     final class DeltaExpiredException extends RuntimeException {
         public DeltaExpiredException(String message, Throwable cause) {

@@ -244,7 +244,9 @@ public final class FakeGraph implements AutoCloseable {
             send(ex, 200, folderList(null));
         } else if (rest.size() == 2 && rest.get(0).equals("mailFolders")) {
             Folder f = folder(rest.get(1));
-            send(ex, f == null ? 404 : 200, f == null ? error("ErrorItemNotFound", "no folder") : folderJson(f).toString());
+            send(ex, f == null ? 404 : 200, f == null ? error("ErrorItemNotFound", "no folder")
+                    : folderJson(f).put("totalItemCount", messages.values().stream()
+                            .filter(m -> f.id().equals(m.folderId) && m.removedSeq == 0).count()).toString());
         } else if (rest.size() == 3 && rest.get(0).equals("mailFolders") && rest.get(2).equals("childFolders")) {
             Folder f = folder(rest.get(1));
             send(ex, f == null ? 404 : 200, f == null ? error("ErrorItemNotFound", "no folder") : folderList(f.id()));
