@@ -158,9 +158,32 @@ final class RunCommand implements Callable<Integer> {
                 config.get(FetcherSettings.EMAIL), config.get(FetcherSettings.INBOX),
                 config.get(FetcherSettings.RELATIVE_IMPORT_START_DATE), config.get(FetcherSettings.SYNC_OVERLAP),
                 config.get(FetcherSettings.CONFIRM_TIMEOUT), stop::get, metrics);
+        return pass("fetch", clock, health, () -> cycle.run().published());
+    }
+
+    /** One pass over FETCHER_EML_DIR; the summary goes to standard output as well as to the log. */
+    private boolean emlCycle(Config config, Connection connection, Topology topology, Clock clock, Health health) {
+        EmlCycle cycle = new EmlCycle(config.get(FetcherSettings.EML_DIR), config.get(FetcherSettings.STATE_DIR),
+                new EmlEnvelopes(FetcherRuntime.attachmentPolicy(config)), connection, topology, clock,
+                config.get(FetcherSettings.CONFIRM_TIMEOUT), stop::get);
+        return pass("eml", clock, health, () -> {
+            EmlCycle.Outcome outcome = cycle.run();
+            spec.commandLine().getOut().println(outcome.summary());
+            spec.commandLine().getOut().flush();
+            return outcome.published();
+        });
+    }
+
+    /** A cycle: it returns how many e-mails it published. */
+    private interface Pass {
+        int run() throws Exception;
+    }
+
+    /** Runs a cycle, reports it to readiness; only what no retry can fix ends the process. */
+    private boolean pass(String kind, Clock clock, Health health, Pass pass) {
         try {
-            FetchCycle.Outcome outcome = cycle.run();
-            health.up("last-cycle", "ok at " + clock.instant() + ", " + outcome.published() + " published");
+            int published = pass.run();
+            health.up("last-cycle", "ok at " + clock.instant() + ", " + published + " published");
             return true;
         } catch (FolderPath.FolderNotFoundException | CorruptStateException e) {
             throw e; // nothing a retry can fix: stop with the message
@@ -170,33 +193,8 @@ final class RunCommand implements Callable<Integer> {
             return false;
         } catch (Exception e) {
             health.down("last-cycle", "failed at " + clock.instant() + ": " + e.getClass().getSimpleName());
-            log.error("fetch cycle failed, the cursor stays where it was: {}", Cli.describe(e));
-            log.debug("fetch cycle failure", e);
-            return false;
-        }
-    }
-
-    /** One pass over FETCHER_EML_DIR; the summary goes to standard output as well as to the log. */
-    private boolean emlCycle(Config config, Connection connection, Topology topology, Clock clock, Health health) {
-        EmlCycle cycle = new EmlCycle(config.get(FetcherSettings.EML_DIR), config.get(FetcherSettings.STATE_DIR),
-                new EmlEnvelopes(FetcherRuntime.attachmentPolicy(config)), connection, topology, clock,
-                config.get(FetcherSettings.CONFIRM_TIMEOUT), stop::get);
-        try {
-            EmlCycle.Outcome outcome = cycle.run();
-            spec.commandLine().getOut().println(outcome.summary());
-            spec.commandLine().getOut().flush();
-            health.up("last-cycle", "ok at " + clock.instant() + ", " + outcome.published() + " published");
-            return true;
-        } catch (CorruptStateException e) {
-            throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stop.set(true);
-            return false;
-        } catch (Exception e) {
-            health.down("last-cycle", "failed at " + clock.instant() + ": " + e.getClass().getSimpleName());
-            log.error("eml cycle failed, the cursor stays where it was: {}", Cli.describe(e));
-            log.debug("eml cycle failure", e);
+            log.error("{} cycle failed, the cursor stays where it was: {}", kind, Cli.describe(e));
+            log.debug("{} cycle failure", kind, e);
             return false;
         }
     }

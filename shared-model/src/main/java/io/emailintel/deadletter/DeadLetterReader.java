@@ -39,13 +39,13 @@ final class DeadLetterReader {
                 summary == null ? "" : summary.from(),
                 summary == null ? "" : summary.subject(),
                 reason,
-                integer(raw.get(Headers.ATTEMPTS)),
+                Headers.intValue(raw, Headers.ATTEMPTS),
                 instant(headers.get(Headers.FIRST_FAILURE_AT)),
                 lastFailure,
                 headers.getOrDefault(Headers.STAGE, ""),
                 headers.getOrDefault(Headers.EXCEPTION_CLASS, ""),
                 headers.getOrDefault(Headers.EXCEPTION_MESSAGE, ""),
-                integer(raw.get(Headers.REPLAY_COUNT)),
+                Headers.intValue(raw, Headers.REPLAY_COUNT),
                 body.length,
                 headers);
     }
@@ -57,20 +57,6 @@ final class DeadLetterReader {
             return (Map<String, Object>) first;
         }
         return null;
-    }
-
-    static int integer(Object v) {
-        if (v instanceof Number n) {
-            return n.intValue();
-        }
-        if (v != null) {
-            try {
-                return Integer.parseInt(v.toString().strip());
-            } catch (NumberFormatException e) {
-                return 0;
-            }
-        }
-        return 0;
     }
 
     private static Instant instant(String text) {

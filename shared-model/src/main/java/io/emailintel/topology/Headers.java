@@ -9,6 +9,22 @@ public final class Headers {
     private Headers() {
     }
 
+    /** An integer header (sent as a number or as text), or 0 when absent or unreadable. */
+    public static int intValue(java.util.Map<String, Object> headers, String name) {
+        Object v = headers == null ? null : headers.get(name);
+        if (v instanceof Number n) {
+            return n.intValue();
+        }
+        if (v != null) {
+            try {
+                return Integer.parseInt(v.toString().strip());
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
     /** How many times ingestion of this envelope has failed so far (0 on first delivery). */
     public static final String ATTEMPTS = "x-email-intel-attempts";
     /** A short machine-readable reason for the last failure, e.g. {@code opencti-unavailable}. */

@@ -1,17 +1,10 @@
 package io.emailintel.fetcher.eml;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.emailintel.fetcher.state.AtomicFiles;
 import io.emailintel.fetcher.state.CorruptStateException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.emailintel.fetcher.state.StateFile;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,60 +18,36 @@ public final class EmlCursorStore {
     record State(String directory, Set<String> sent, Instant updatedAt) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
-
-    private final Path file;
+    private final StateFile<State> file;
     private final Path directory;
 
     public EmlCursorStore(Path stateDir, Path directory) {
         this.directory = directory.toAbsolutePath().normalize();
-        String name = this.directory.toString().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.@_-]", "_");
-        this.file = stateDir.resolve("eml-dir--" + name.replaceAll("^_+", "") + ".json");
+        String name = StateFile.safeName(this.directory.toString()).replaceAll("^_+", "");
+        this.file = new StateFile<>(stateDir.resolve("eml-dir--" + name + ".json"), State.class);
     }
 
     public Path file() {
-        return file;
+        return file.file();
     }
 
     public Set<String> load() {
-        if (!Files.exists(file)) {
-            return new LinkedHashSet<>();
+        Optional<State> state = file.load();
+        if (state.isPresent() && state.get().sent() == null) {
+            throw new CorruptStateException(file.file(), "no 'sent' list", null);
         }
-        try {
-            State state = JSON.readValue(Files.readAllBytes(file), State.class);
-            if (state == null || state.sent() == null) {
-                throw new CorruptStateException(file, "no 'sent' list", null);
-            }
-            return new LinkedHashSet<>(state.sent());
-        } catch (JsonProcessingException e) {
-            throw new CorruptStateException(file, e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read state file " + file, e);
-        }
+        return state.map(s -> new LinkedHashSet<>(s.sent())).orElseGet(LinkedHashSet::new);
     }
 
     void save(Set<String> sent, Instant now) {
-        try {
-            AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter()
-                    .writeValueAsBytes(new State(directory.toString(), sent, now)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write state file " + file, e);
-        }
+        file.save(new State(directory.toString(), sent, now));
     }
 
     public boolean reset() {
-        try {
-            return Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete state file " + file, e);
-        }
+        return file.reset();
     }
 
     public Optional<String> text() {
-        try {
-            return Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read state file " + file, e);
-        }
+        return file.text();
     }
 }

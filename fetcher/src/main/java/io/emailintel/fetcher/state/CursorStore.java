@@ -1,17 +1,6 @@
 package io.emailintel.fetcher.state;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -20,27 +9,19 @@ import java.util.Optional;
  */
 public final class CursorStore implements CursorStorage {
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .build();
-
-    private final Path file;
+    private final StateFile<CursorState> file;
 
     public CursorStore(Path stateDir, String mailbox, String folder) {
-        this.file = stateDir.resolve(fileName(mailbox, folder));
+        this.file = new StateFile<>(stateDir.resolve(fileName(mailbox, folder)), CursorState.class);
     }
 
     /** {@code mailbox--folder.json}, with every character outside [a-z0-9.@_-] replaced. */
     static String fileName(String mailbox, String folder) {
-        String raw = (mailbox.strip() + "--" + folder.strip()).toLowerCase(Locale.ROOT);
-        return raw.replaceAll("[^a-z0-9.@_-]", "_") + ".json";
+        return StateFile.safeName(mailbox.strip() + "--" + folder.strip()) + ".json";
     }
 
     public Path file() {
-        return file;
+        return file.file();
     }
 
     /**
@@ -50,53 +31,22 @@ public final class CursorStore implements CursorStorage {
      */
     @Override
     public Optional<CursorState> load() {
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            CursorState state = JSON.readValue(bytes, CursorState.class);
-            if (state == null) {
-                throw new CorruptStateException(file, "empty document", null);
-            }
-            return Optional.of(state);
-        } catch (JsonProcessingException e) {
-            throw new CorruptStateException(file, e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read state file " + file, e);
-        } catch (RuntimeException e) {
-            if (e instanceof CorruptStateException c) {
-                throw c;
-            }
-            throw new CorruptStateException(file, String.valueOf(e.getMessage()), e);
-        }
+        return file.load();
     }
 
     /** Replaces the stored state atomically. */
     @Override
     public void save(CursorState state) {
-        try {
-            AtomicFiles.write(file, JSON.writeValueAsBytes(state));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write state file " + file, e);
-        }
+        file.save(state);
     }
 
     /** Deletes the stored state; the next run starts from the configured import period. */
     public boolean reset() {
-        try {
-            return Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete state file " + file, e);
-        }
+        return file.reset();
     }
 
     /** The stored file's text, for {@code state show}. */
     public Optional<String> text() {
-        try {
-            return Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read state file " + file, e);
-        }
+        return file.text();
     }
 }

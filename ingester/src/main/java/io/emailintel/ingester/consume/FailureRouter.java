@@ -50,18 +50,7 @@ public final class FailureRouter implements AutoCloseable {
 
     /** Failed attempts recorded on a message so far. */
     static int attemptsOf(AMQP.BasicProperties props) {
-        Object v = props.getHeaders() == null ? null : props.getHeaders().get(Headers.ATTEMPTS);
-        if (v instanceof Number n) {
-            return n.intValue();
-        }
-        if (v != null) {
-            try {
-                return Integer.parseInt(v.toString().strip());
-            } catch (NumberFormatException e) {
-                return 0;
-            }
-        }
-        return 0;
+        return Headers.intValue(props.getHeaders(), Headers.ATTEMPTS);
     }
 
     /** Where a failure sends an envelope (pure; {@link #route} does it). */
