@@ -211,13 +211,8 @@ public final class DeadLetterCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             DeadLetterSelector selector = selection.selector(spec);
-            return parent.withQueue(options, spec, (queue, out, err) -> {
-                List<DeadLetter> matched = new ArrayList<>();
-                ProgressLine progress = new ProgressLine(err, "replayed");
-                DeadLetterQueue.Outcome outcome = queue.replay(selector, dryRun, matched, progress);
-                progress.done();
-                return report(out, matched, outcome, dryRun, "replayed", "would replay");
-            });
+            return parent.move(options, spec, dryRun, "replayed", "would replay",
+                    (queue, matched, progress) -> queue.replay(selector, dryRun, matched, progress));
         }
     }
 
@@ -244,14 +239,26 @@ public final class DeadLetterCommand implements Runnable {
                 throw new ParameterException(spec.commandLine(),
                         "purge deletes e-mails for good: add --yes (or --dry-run to see what it would delete)");
             }
-            return parent.withQueue(options, spec, (queue, out, err) -> {
-                List<DeadLetter> matched = new ArrayList<>();
-                ProgressLine progress = new ProgressLine(err, "purged");
-                DeadLetterQueue.Outcome outcome = queue.purge(selector, dryRun, matched, progress);
-                progress.done();
-                return report(out, matched, outcome, dryRun, "purged", "would purge");
-            });
+            return parent.move(options, spec, dryRun, "purged", "would purge",
+                    (queue, matched, progress) -> queue.purge(selector, dryRun, matched, progress));
         }
+    }
+
+    /** A walk that moves (or, dry, only matches) dead letters. */
+    private interface Move {
+        DeadLetterQueue.Outcome run(DeadLetterQueue queue, List<DeadLetter> matched, ProgressLine progress)
+                throws Exception;
+    }
+
+    private int move(ConfigOptions options, CommandSpec commandSpec, boolean dryRun, String done, String would,
+                     Move move) throws Exception {
+        return withQueue(options, commandSpec, (queue, out, err) -> {
+            List<DeadLetter> matched = new ArrayList<>();
+            ProgressLine progress = new ProgressLine(err, done);
+            DeadLetterQueue.Outcome outcome = move.run(queue, matched, progress);
+            progress.done();
+            return report(out, matched, outcome, dryRun, done, would);
+        });
     }
 
     private static int report(PrintWriter out, List<DeadLetter> matched, DeadLetterQueue.Outcome outcome,
