@@ -194,7 +194,7 @@ final class FetchCycle {
             return;
         }
         Envelope e = size.fit(envelope.get());
-        metrics.fetched();
+        metrics.envelopeRead(e);
         publisher.publish(e, new MessageDone(item.id(), e.receivedAt()));
         published++;
         log.info("published envelope {} (received {}, {} attachments, {} skipped)", e.envelopeId(), e.receivedAt(),

@@ -3,7 +3,10 @@ package io.emailintel.fetcher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.emailintel.model.Envelope;
+import io.emailintel.model.SkippedAttachment;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * The fetcher's meters, named as the Grafana dashboard reads them: {@code emailintel_emails_fetched_total},
@@ -32,6 +35,26 @@ final class FetcherMetrics {
 
     void fetched() {
         fetched.increment();
+    }
+
+    /** {@code emailintel_attachments_total{outcome="kept"|"skipped", reason}} for one envelope. */
+    void attachments(Envelope envelope) {
+        if (!envelope.attachments().isEmpty()) {
+            Counter.builder("emailintel.attachments").tag("outcome", "kept").tag("reason", "")
+                    .description("Attachments carried or skipped, by reason").register(registry)
+                    .increment(envelope.attachments().size());
+        }
+        for (SkippedAttachment s : envelope.skippedAttachments()) {
+            Counter.builder("emailintel.attachments").tag("outcome", "skipped")
+                    .tag("reason", s.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                    .description("Attachments carried or skipped, by reason").register(registry).increment();
+        }
+    }
+
+    /** An envelope handed to the broker (its confirm is counted by {@link #published(int)}). */
+    void envelopeRead(Envelope envelope) {
+        fetched();
+        attachments(envelope);
     }
 
     void published(int count) {

@@ -152,7 +152,7 @@ final class RunCommand implements Callable<Integer> {
     private boolean cycle(Config config, GraphMailbox mailbox, CursorStore store, Connection connection,
                           Topology topology, Clock clock, FetcherMetrics metrics, Health health) {
         if (mailbox == null) {
-            return emlCycle(config, connection, topology, clock, health);
+            return emlCycle(config, connection, topology, clock, metrics, health);
         }
         FetchCycle cycle = new FetchCycle(mailbox, store, connection, topology, clock,
                 config.get(FetcherSettings.EMAIL), config.get(FetcherSettings.INBOX),
@@ -162,10 +162,21 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** One pass over FETCHER_EML_DIR; the summary goes to standard output as well as to the log. */
-    private boolean emlCycle(Config config, Connection connection, Topology topology, Clock clock, Health health) {
+    private boolean emlCycle(Config config, Connection connection, Topology topology, Clock clock,
+                             FetcherMetrics metrics, Health health) {
         EmlCycle cycle = new EmlCycle(config.get(FetcherSettings.EML_DIR), config.get(FetcherSettings.STATE_DIR),
                 new EmlEnvelopes(FetcherRuntime.attachmentPolicy(config)), connection, topology, clock,
-                config.get(FetcherSettings.CONFIRM_TIMEOUT), stop::get);
+                config.get(FetcherSettings.CONFIRM_TIMEOUT), stop::get, new EmlCycle.Listener() {
+                    @Override
+                    public void read(io.emailintel.model.Envelope envelope) {
+                        metrics.envelopeRead(envelope);
+                    }
+
+                    @Override
+                    public void confirmed(int count) {
+                        metrics.published(count);
+                    }
+                });
         return pass("eml", clock, health, () -> {
             EmlCycle.Outcome outcome = cycle.run();
             spec.commandLine().getOut().println(outcome.summary());

@@ -62,9 +62,30 @@ public final class EmlCycle {
     private final Clock clock;
     private final Duration confirmTimeout;
     private final BooleanSupplier stopRequested;
+    private final Listener listener;
+
+    /** Told what a pass does, for metrics. */
+    public interface Listener {
+        /** An envelope was handed to the broker. */
+        default void read(Envelope envelope) {
+        }
+
+        /** The broker confirmed this many envelopes. */
+        default void confirmed(int count) {
+        }
+    }
 
     public EmlCycle(Path directory, Path stateDir, EmlEnvelopes envelopes, Connection connection, Topology topology,
                     Clock clock, Duration confirmTimeout, BooleanSupplier stopRequested) {
+        this(directory, stateDir, envelopes, connection, topology, clock, confirmTimeout, stopRequested,
+                new Listener() { });
+    }
+
+    /** With a listener told of every envelope handed to the broker and every confirm (metrics). */
+    public EmlCycle(Path directory, Path stateDir, EmlEnvelopes envelopes, Connection connection, Topology topology,
+                    Clock clock, Duration confirmTimeout, BooleanSupplier stopRequested,
+                    Listener listener) {
+        this.listener = listener;
         this.directory = new EmlDirectory(directory);
         this.store = new EmlCursorStore(stateDir, directory);
         this.envelopes = envelopes;
@@ -156,6 +177,7 @@ public final class EmlCycle {
                 directory.root().relativize(message.path()).toString(), messageId, mail.messageId());
         Envelope envelope = envelopes.envelope(mail, source, message.modified(), cycleId, clock.instant());
         publisher.publish(envelope, message.key());
+        listener.read(envelope);
         counts.published++;
         counts.pending++;
         counts.kept += envelope.attachments().size();
@@ -170,7 +192,9 @@ public final class EmlCycle {
     private void settle(EnvelopePublisher<String> publisher, Set<String> sent) throws IOException,
             InterruptedException {
         boolean settled = publisher.awaitSettled(confirmTimeout);
-        sent.addAll(publisher.committable());
+        var committable = publisher.committable();
+        sent.addAll(committable);
+        listener.confirmed(committable.size());
         store.save(sent, clock.instant());
         if (!settled || publisher.failed()) {
             throw new IOException("the broker did not confirm every envelope; the cursor stays before the first "

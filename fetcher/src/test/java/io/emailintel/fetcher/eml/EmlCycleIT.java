@@ -142,4 +142,27 @@ class EmlCycleIT {
                 .hasMessageContaining("did not confirm");
         assertThat(new EmlCursorStore(state, dir).load()).isEmpty();
     }
+
+    @Test
+    void theListenerHearsEveryEnvelopeAndEveryConfirm(TestBroker broker) throws Exception {
+        Topology topology = broker.declare(broker.prefix("listen"), List.of(Duration.ofSeconds(10)));
+        Path dir = copyDemo();
+        java.util.concurrent.atomic.AtomicInteger read = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger confirmed = new java.util.concurrent.atomic.AtomicInteger();
+        new EmlCycle(dir, tmp.resolve("state-listen"), new EmlEnvelopes(new AttachmentPolicy(
+                List.of("application/pdf"), 10 << 20, 10 << 20, false)), broker.connect(), topology,
+                Clock.systemUTC(), Duration.ofSeconds(10), () -> false, new EmlCycle.Listener() {
+                    @Override
+                    public void read(Envelope envelope) {
+                        read.incrementAndGet();
+                    }
+
+                    @Override
+                    public void confirmed(int count) {
+                        confirmed.addAndGet(count);
+                    }
+                }).run();
+        assertThat(read.get()).isEqualTo(14);
+        assertThat(confirmed.get()).isEqualTo(14);
+    }
 }
