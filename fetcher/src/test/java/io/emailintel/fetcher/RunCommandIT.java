@@ -49,7 +49,7 @@ class RunCommandIT {
             Path yml = dir.resolve("config.yml");
             Files.writeString(yml, String.join("\n",
                     "connector:",
-                    "  log_level: info",
+                    "  log_level: debug",
                     "  duration_period: PT1H",
                     "pipeline:",
                     "  rabbitmq_uri: \"" + broker.uri() + "\"",
@@ -90,12 +90,18 @@ class RunCommandIT {
                 process.destroy(); // SIGTERM
                 assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
                 assertThat(process.exitValue()).as(Files.readString(dir.resolve("fetcher.log"))).isZero();
+                // at debug level, libraries included: neither the client secret nor the access token is logged
+                String log = Files.readString(dir.resolve("fetcher.log"));
+                assertThat(log).contains("DEBUG").doesNotContain("not-a-real-secret").doesNotContain(FakeGraph.TOKEN);
+                assertThat(metrics).contains("emailintel_queue_depth{component=\"fetcher\",queue=\"work\"}");
             } finally {
                 process.destroyForcibly();
             }
             Connection connection = broker.connect();
             List<Envelope> received = GraphFixture.drain(connection, topology.workQueue());
             assertThat(received).hasSize(120);
+            String log = Files.readString(dir.resolve("fetcher.log"));
+            assertThat(received).allSatisfy(e -> assertThat(log).contains(e.envelopeId()));
         }
     }
 
