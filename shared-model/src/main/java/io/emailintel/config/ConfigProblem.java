@@ -12,7 +12,9 @@ public record ConfigProblem(String key, ConfigSource source, String message) {
 
     @Override
     public String toString() {
-        String env = key.contains(" ") ? key : Setting.envName(key);
-        return env + " (" + key + ", " + source + "): " + message;
+        if (key.contains(" ")) { // not one setting: a file, or a rule across several
+            return key + " (" + source + "): " + message;
+        }
+        return Setting.envName(key) + " (" + key + ", " + source + "): " + message;
     }
 }
