@@ -29,7 +29,7 @@ import java.util.function.Predicate;
  * declares a push exchange and queue on the (local, test) broker and announces them in
  * {@code registerConnector}'s answer. Behaviour switches let tests make it fail.
  */
-final class FakeOpenCti implements AutoCloseable {
+public final class FakeOpenCti implements AutoCloseable {
 
     static final String CONNECTOR_USER = "88ec0c6a-13ce-5e39-b486-354fe4a7084f";
     private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -45,25 +45,25 @@ final class FakeOpenCti implements AutoCloseable {
     private final String pushRouting = "push_routing_connector";
 
     /** When not 0, every request is answered with this HTTP status (an outage). */
-    volatile int failStatus;
+    public volatile int failStatus;
     /** stixBundlePush of a bundle matching this is refused with a GraphQL VALIDATION_ERROR (HTTP 200). */
-    volatile Predicate<String> rejectBundle = b -> false;
+    public volatile Predicate<String> rejectBundle = b -> false;
     /** stixBundlePush of a bundle matching this gets HTTP 500 every time. */
     volatile Predicate<String> failBundle = b -> false;
     /** What the connector queue details report, in bytes. */
     volatile long queueBytes;
 
-    final AtomicInteger requests = new AtomicInteger();
+    public final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger failedRequests = new AtomicInteger();
     final AtomicInteger healthQueries = new AtomicInteger();
-    final AtomicInteger registrations = new AtomicInteger();
+    public final AtomicInteger registrations = new AtomicInteger();
     final AtomicInteger pings = new AtomicInteger();
     final AtomicInteger expectations = new AtomicInteger();
     final List<String> works = new CopyOnWriteArrayList<>();
     final List<ClosedWork> closedWorks = new CopyOnWriteArrayList<>();
-    final List<String> apiBundles = new CopyOnWriteArrayList<>();
+    public final List<String> apiBundles = new CopyOnWriteArrayList<>();
 
-    FakeOpenCti(TestBroker broker, String name) throws IOException {
+    public FakeOpenCti(TestBroker broker, String name) throws IOException {
         this.broker = broker;
         this.pushExchange = broker.prefix(name) + ".opencti-push";
         this.pushQueue = broker.prefix(name) + ".opencti-push-connector";
@@ -82,11 +82,11 @@ final class FakeOpenCti implements AutoCloseable {
         server.start();
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    String pushQueue() {
+    public String pushQueue() {
         return pushQueue;
     }
 
