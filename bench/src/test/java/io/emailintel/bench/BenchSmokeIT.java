@@ -27,6 +27,7 @@ class BenchSmokeIT {
         String md = Files.readString(out);
         assertThat(md).contains("## Machine").contains("RabbitMQ").contains("## 1. Broker baseline")
                 .contains("| 26 KiB | 50 |").contains("| 290 KiB | 10 |")
-                .contains("## 2. Fetcher").contains("| 40 | 40 |");
+                .contains("## 2. Fetcher").contains("| 40 | 40 |")
+                .contains("## 5. Memory bound").contains("| 60 | 60 |");
     }
 }
