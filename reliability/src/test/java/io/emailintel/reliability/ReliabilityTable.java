@@ -19,7 +19,7 @@ final class ReliabilityTable {
     private static final String BEGIN = "<!-- table:begin -->";
     private static final String END = "<!-- table:end -->";
     private static final String HEADER = "| scenario | e-mails | ingested | dead-lettered | lost | duplicated "
-            + "| raw re-pushes | time to drain |\n|---|---:|---:|---:|---:|---:|---:|---:|";
+            + "| raw re-pushes | time to drain | dead-letter reasons |\n|---|---:|---:|---:|---:|---:|---:|---:|---|";
 
     private ReliabilityTable() {
     }

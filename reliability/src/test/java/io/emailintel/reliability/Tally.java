@@ -16,7 +16,8 @@ record Tally(String scenario, int emails, int ingested, int deadLettered, Map<St
     }
 
     String row() {
-        return String.format("| %s | %d | %d | %d | %d | %d | %d | %.1f s |", scenario, emails, ingested, deadLettered,
-                lost(), duplicated, rawRePushes, timeToDrain.toMillis() / 1000.0);
+        return String.format("| %s | %d | %d | %d | %d | %d | %d | %.1f s | %s |", scenario, emails, ingested,
+                deadLettered, lost(), duplicated, rawRePushes, timeToDrain.toMillis() / 1000.0,
+                deadLetterReasons.isEmpty() ? "–" : deadLetterReasons.toString());
     }
 }
