@@ -82,7 +82,7 @@ final class FetcherBench {
                     "email_intel_microsoft:",
                     "  tenant_id: " + FakeGraph.TENANT,
                     "  client_id: 00000000-0000-0000-0000-000000000001",
-                    "  client_secret: not-a-real-secret",
+                    "  client_secret: " + FakeGraph.CLIENT_SECRET,
                     "  email: " + MAILBOX,
                     "  inbox: Inbox",
                     "  graph_base_url: " + graph.baseUrl(),

@@ -2,8 +2,6 @@ package io.emailintel.fetcher;
 
 import io.emailintel.fetcher.graph.Mailbox;
 import io.emailintel.fetcher.publish.EnvelopePublisher;
-import io.emailintel.fetcher.publish.EnvelopeSize;
-import io.emailintel.model.EnvelopeCodec;
 import io.emailintel.fetcher.state.CursorState;
 import io.emailintel.fetcher.state.CursorStorage;
 import io.emailintel.model.Envelope;
@@ -67,7 +65,6 @@ final class FetchCycle {
     /** How often a long backfill reports its progress. */
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(15);
 
-    private final EnvelopeSize size = new EnvelopeSize(new EnvelopeCodec(), EnvelopeSize.MAX_BYTES);
 
     private CursorState state;
     private int published;
@@ -193,9 +190,8 @@ final class FetchCycle {
         if (envelope.isEmpty()) {
             return;
         }
-        Envelope e = size.fit(envelope.get());
+        Envelope e = publisher.publish(envelope.get(), new MessageDone(item.id(), envelope.get().receivedAt()));
         metrics.envelopeRead(e);
-        publisher.publish(e, new MessageDone(item.id(), e.receivedAt()));
         published++;
         log.info("published envelope {} (received {}, {} attachments, {} skipped)", e.envelopeId(), e.receivedAt(),
                 e.attachments().size(), e.skippedAttachments().size());

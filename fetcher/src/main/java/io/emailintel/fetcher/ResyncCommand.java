@@ -10,9 +10,7 @@ import io.emailintel.fetcher.graph.GraphMailbox;
 import io.emailintel.fetcher.graph.Mailbox;
 import io.emailintel.fetcher.graph.Sleeper;
 import io.emailintel.fetcher.publish.EnvelopePublisher;
-import io.emailintel.fetcher.publish.EnvelopeSize;
 import io.emailintel.model.Envelope;
-import io.emailintel.model.EnvelopeCodec;
 import io.emailintel.ops.OpsServer;
 import io.emailintel.topology.Topology;
 import java.io.PrintWriter;
@@ -69,7 +67,6 @@ final class ResyncCommand implements Callable<Integer> {
                 clock, new FetcherMetrics(OpsServer.newRegistry("fetcher")));
         Topology topology = CommonSettings.topology(config);
         String cycleId = "resync-" + UUID.randomUUID();
-        EnvelopeSize size = new EnvelopeSize(new EnvelopeCodec(), EnvelopeSize.MAX_BYTES);
         int published = 0;
         try (Connection connection = config.get(CommonSettings.RABBITMQ_URI).connect("email-intel-fetcher resync")) {
             topology.declare(connection);
@@ -84,7 +81,7 @@ final class ResyncCommand implements Callable<Integer> {
                         }
                         Optional<Envelope> envelope = mailbox.envelope(item, cycleId);
                         if (envelope.isPresent()) {
-                            publisher.publish(size.fit(envelope.get()), item.id());
+                            publisher.publish(envelope.get(), item.id());
                             published++;
                         }
                     }

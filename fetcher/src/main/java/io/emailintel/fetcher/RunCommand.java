@@ -1,8 +1,6 @@
 package io.emailintel.fetcher;
 
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.Recoverable;
-import com.rabbitmq.client.RecoveryListener;
 import io.emailintel.cli.Cli;
 import io.emailintel.cli.ConfigOptions;
 import io.emailintel.cli.ExitCodes;
@@ -118,21 +116,7 @@ final class RunCommand implements Callable<Integer> {
         for (int attempt = 1; ; attempt++) {
             try {
                 Connection c = config.get(CommonSettings.RABBITMQ_URI).connect("email-intel-fetcher");
-                health.up("broker", "connected");
-                c.addShutdownListener(cause -> health.down("broker", "connection lost, recovering"));
-                if (c instanceof Recoverable r) {
-                    r.addRecoveryListener(new RecoveryListener() {
-                        @Override
-                        public void handleRecovery(Recoverable recoverable) {
-                            health.up("broker", "connected (recovered)");
-                        }
-
-                        @Override
-                        public void handleRecoveryStarted(Recoverable recoverable) {
-                            // reported by the shutdown listener
-                        }
-                    });
-                }
+                health.follow("broker", c);
                 return c;
             } catch (IOException | TimeoutException e) {
                 if (once) {

@@ -1,8 +1,6 @@
 package io.emailintel.ingester;
 
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.Recoverable;
-import com.rabbitmq.client.RecoveryListener;
 import io.emailintel.config.CommonSettings;
 import io.emailintel.config.Config;
 import io.emailintel.ingester.consume.ConsumerGate;
@@ -125,20 +123,7 @@ final class Ingester implements AutoCloseable {
             health.up("opencti", "not used: writing to " + output.directory());
         }
         Connection pipeline = config.get(CommonSettings.RABBITMQ_URI).connect("email-intel-ingester " + instance);
-        health.up("broker", "connected");
-        pipeline.addShutdownListener(cause -> health.down("broker", "connection lost, recovering"));
-        if (pipeline instanceof Recoverable recoverable) {
-            recoverable.addRecoveryListener(new RecoveryListener() {
-                @Override
-                public void handleRecovery(Recoverable r) {
-                    health.up("broker", "connected (recovered)");
-                }
-
-                @Override
-                public void handleRecoveryStarted(Recoverable r) {
-                }
-            });
-        }
+        health.follow("broker", pipeline);
         try {
             topology.declare(pipeline);
             log.info("pipeline declared: {}", topology);

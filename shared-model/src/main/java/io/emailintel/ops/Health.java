@@ -35,6 +35,28 @@ public final class Health {
         checks.put(name, new Check(false, detail));
     }
 
+    /**
+     * Makes the check {@code name} follow a broker connection: up now, down when the connection is lost, up
+     * again when amqp-client's automatic recovery has restored it.
+     */
+    public void follow(String name, com.rabbitmq.client.Connection connection) {
+        up(name, "connected");
+        connection.addShutdownListener(cause -> down(name, "connection lost, recovering"));
+        if (connection instanceof com.rabbitmq.client.Recoverable recoverable) {
+            recoverable.addRecoveryListener(new com.rabbitmq.client.RecoveryListener() {
+                @Override
+                public void handleRecovery(com.rabbitmq.client.Recoverable r) {
+                    up(name, "connected (recovered)");
+                }
+
+                @Override
+                public void handleRecoveryStarted(com.rabbitmq.client.Recoverable r) {
+                    // reported by the shutdown listener
+                }
+            });
+        }
+    }
+
     public boolean ready() {
         return checks.values().stream().allMatch(Check::up);
     }

@@ -63,6 +63,8 @@ public final class EmlCycle {
     private final Duration confirmTimeout;
     private final BooleanSupplier stopRequested;
     private final Listener listener;
+    /** Keys of unreadable files sent to the dead-letter queue: positions, but not envelopes. */
+    private final Set<String> deadLettered = new java.util.HashSet<>();
 
     /** Told what a pass does, for metrics. */
     public interface Listener {
@@ -166,6 +168,7 @@ public final class EmlCycle {
             mail = reader.read(message.bytes());
         } catch (MalformedMailException e) {
             deadLetter(deadLetters, message, e);
+            deadLettered.add(message.key());
             counts.malformed++;
             publisher.mark(message.key());
             counts.pending++;
@@ -175,8 +178,8 @@ public final class EmlCycle {
                 ? "sha256:" + EnvelopeAttachment.sha256Hex(message.bytes()) : mail.messageId();
         EnvelopeSource source = new EnvelopeSource(EnvelopeSource.KIND_EML_DIR, directory.root().toString(),
                 directory.root().relativize(message.path()).toString(), messageId, mail.messageId());
-        Envelope envelope = envelopes.envelope(mail, source, message.modified(), cycleId, clock.instant());
-        publisher.publish(envelope, message.key());
+        Envelope envelope = publisher.publish(
+                envelopes.envelope(mail, source, message.modified(), cycleId, clock.instant()), message.key());
         listener.read(envelope);
         counts.published++;
         counts.pending++;
@@ -194,7 +197,7 @@ public final class EmlCycle {
         boolean settled = publisher.awaitSettled(confirmTimeout);
         var committable = publisher.committable();
         sent.addAll(committable);
-        listener.confirmed(committable.size());
+        listener.confirmed((int) committable.stream().filter(k -> !deadLettered.contains(k)).count());
         store.save(sent, clock.instant());
         if (!settled || publisher.failed()) {
             throw new IOException("the broker did not confirm every envelope; the cursor stays before the first "

@@ -32,7 +32,7 @@ public final class EnvelopePublisher<P> implements AutoCloseable {
 
     private final Channel channel;
     private final Topology topology;
-    private final EnvelopeCodec codec = new EnvelopeCodec();
+    private final EnvelopeSize size = new EnvelopeSize(new EnvelopeCodec(), EnvelopeSize.MAX_BYTES);
     private final Clock clock;
     private final Object lock = new Object();
     private final InFlight<P> inFlight = new InFlight<>();
@@ -99,9 +99,16 @@ public final class EnvelopePublisher<P> implements AutoCloseable {
         }
     }
 
-    /** Publishes one envelope; its position becomes committable once the broker confirms it. */
-    public void publish(Envelope envelope, P position) throws IOException {
-        byte[] body = codec.encode(envelope);
+    /**
+     * Publishes one envelope; its position becomes committable once the broker confirms it. An envelope over
+     * the broker's message size limit is reduced first ({@link EnvelopeSize}).
+     *
+     * @return the envelope as published
+     */
+    public Envelope publish(Envelope original, P position) throws IOException {
+        EnvelopeSize.Fitted fitted = size.fitted(original);
+        Envelope envelope = fitted.envelope();
+        byte[] body = fitted.json();
         Map<String, Object> headers = new HashMap<>();
         headers.put(Headers.PUBLISHED_AT, clock.instant().toString());
         headers.put(Headers.RECEIVED_AT, envelope.receivedAt().toString());
@@ -130,6 +137,7 @@ public final class EnvelopePublisher<P> implements AutoCloseable {
                 throw e instanceof IOException io ? io : new IOException(e);
             }
         }
+        return envelope;
     }
 
     /** Marks a position that needs no confirm (the end of a page), committable after everything before it. */

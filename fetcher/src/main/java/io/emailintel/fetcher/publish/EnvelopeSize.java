@@ -28,10 +28,25 @@ public final class EnvelopeSize {
         this.maxBytes = maxBytes;
     }
 
+    /**
+     * An envelope with its JSON, encoded once.
+     *
+     * @param envelope the envelope as it will travel
+     * @param json     its encoded form
+     */
+    public record Fitted(Envelope envelope, byte[] json) {
+    }
+
     /** The envelope itself when it fits, else a smaller one. */
     public Envelope fit(Envelope e) {
-        if (codec.encode(e).length <= maxBytes) {
-            return e;
+        return fitted(e).envelope();
+    }
+
+    /** Like {@link #fit}, with the JSON: an envelope that fits is encoded exactly once. */
+    public Fitted fitted(Envelope e) {
+        byte[] json = codec.encode(e);
+        if (json.length <= maxBytes) {
+            return new Fitted(e, json);
         }
         List<SkippedAttachment> skipped = new ArrayList<>(e.skippedAttachments());
         for (EnvelopeAttachment a : e.attachments()) {
@@ -39,13 +54,16 @@ public final class EnvelopeSize {
                     "the e-mail with its attachments would exceed the broker's message size limit"));
         }
         Envelope smaller = copy(e, e.body(), skipped);
-        if (codec.encode(smaller).length <= maxBytes) {
-            return smaller;
+        json = codec.encode(smaller);
+        if (json.length <= maxBytes) {
+            return new Fitted(smaller, json);
         }
         String content = e.body().content();
         int keep = Math.max(0, Math.min(content.length(), maxBytes / 4));
         String marker = "\n[… body truncated by the fetcher: the e-mail exceeded the broker's message size limit]";
-        return copy(e, new EnvelopeBody(e.body().contentType(), content.substring(0, keep) + marker), skipped);
+        Envelope truncated = copy(e, new EnvelopeBody(e.body().contentType(), content.substring(0, keep) + marker),
+                skipped);
+        return new Fitted(truncated, codec.encode(truncated));
     }
 
     private static Envelope copy(Envelope e, EnvelopeBody body, List<SkippedAttachment> skipped) {

@@ -40,6 +40,8 @@ public final class FakeGraph implements AutoCloseable {
 
     public static final String TENANT = "tenant-1";
     public static final String TOKEN = "fake-access-token";
+    /** What clients of the fake send as their secret; the fake's token endpoint accepts any. */
+    public static final String CLIENT_SECRET = "fake-graph-client-secret";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PAGE_SIZE = Pattern.compile("odata\\.maxpagesize=(\\d+)");
 
