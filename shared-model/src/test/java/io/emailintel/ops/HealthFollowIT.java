@@ -1,6 +1,7 @@
 package io.emailintel.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.Connection;
 import io.emailintel.testing.RabbitBrokerExtension;
@@ -18,7 +19,8 @@ class HealthFollowIT {
         health.follow("broker", connection);
         assertThat(health.ready()).isTrue();
         connection.close();
-        assertThat(health.ready()).isFalse();
+        // the shutdown listener runs on the connection's own thread
+        await().untilAsserted(() -> assertThat(health.ready()).isFalse());
         assertThat(health.checks().get("broker").detail()).contains("connection lost");
     }
 }
