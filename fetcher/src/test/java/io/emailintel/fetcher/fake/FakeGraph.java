@@ -57,22 +57,56 @@ public final class FakeGraph implements AutoCloseable {
     public record Attachment(String id, String type, String name, String contentType, byte[] content, boolean inline) {
     }
 
+    /**
+     * What a message says: every field may be null (Graph then omits it, as it does for a message without a
+     * sender); {@link #of} gives the defaults the simple {@code add} uses.
+     */
+    public record Content(String subject, String fromName, String fromAddress, List<String> toRecipients,
+            String bodyType, String body, String internetMessageId) {
+
+        /** A vendor advisory with this subject, an HTML body repeating it, sent to the mailbox. */
+        public static Content of(String subject) {
+            return new Content(subject, "Vendor Advisories", "advisories@vendor.example", null, "html",
+                    "<p>" + subject + "</p>", null);
+        }
+
+        public Content withSubject(String s) {
+            return new Content(s, fromName, fromAddress, toRecipients, bodyType, body, internetMessageId);
+        }
+
+        public Content withFrom(String name, String address) {
+            return new Content(subject, name, address, toRecipients, bodyType, body, internetMessageId);
+        }
+
+        public Content withTo(List<String> addresses) {
+            return new Content(subject, fromName, fromAddress, addresses, bodyType, body, internetMessageId);
+        }
+
+        public Content withBody(String type, String content) {
+            return new Content(subject, fromName, fromAddress, toRecipients, type, content, internetMessageId);
+        }
+
+        public Content withInternetMessageId(String value) {
+            return new Content(subject, fromName, fromAddress, toRecipients, bodyType, body, value);
+        }
+    }
+
     /** A message in a folder. */
     public static final class Message {
         final String id;
         volatile String folderId;
         final Instant receivedAt;
-        final String subject;
+        final Content content;
         final List<Attachment> attachments;
         volatile long addedSeq;
         volatile long changedSeq;
         volatile long removedSeq;
 
-        Message(String id, String folderId, Instant receivedAt, String subject, List<Attachment> attachments) {
+        Message(String id, String folderId, Instant receivedAt, Content content, List<Attachment> attachments) {
             this.id = id;
             this.folderId = folderId;
             this.receivedAt = receivedAt;
-            this.subject = subject;
+            this.content = content;
             this.attachments = attachments;
         }
 
@@ -93,6 +127,12 @@ public final class FakeGraph implements AutoCloseable {
     private final AtomicInteger throttled = new AtomicInteger();
     private final AtomicInteger passBeforeThrottle = new AtomicInteger();
     private volatile String retryAfter = "0";
+    private final AtomicInteger failing = new AtomicInteger();
+    private volatile int failStatus = 503;
+    private volatile String failRetryAfter;
+    private final AtomicInteger truncating = new AtomicInteger();
+    private final AtomicInteger failingNextLinks = new AtomicInteger();
+    private volatile int nextLinkFailStatus = 503;
     private volatile boolean honourChangeType = true;
     private volatile long minValidToken;
     private final AtomicInteger concurrent = new AtomicInteger();
@@ -140,9 +180,16 @@ public final class FakeGraph implements AutoCloseable {
     // ---- mailbox content ----------------------------------------------------------------------------------
 
     /** Adds a message to a folder (by id, e.g. {@code inbox-id}); it counts as new for delta. */
-    public synchronized Message add(String folderId, Instant receivedAt, String subject, Attachment... attachments) {
-        String id = "AAMkImmutable-" + ids.incrementAndGet() + "-" + subject.replaceAll("[^A-Za-z0-9]", "");
-        Message m = new Message(id, folderId, receivedAt, subject, List.of(attachments));
+    public Message add(String folderId, Instant receivedAt, String subject, Attachment... attachments) {
+        return add(folderId, receivedAt, Content.of(subject), attachments);
+    }
+
+    /** Adds a message with the given content (sender, recipients, body, …) to a folder. */
+    public synchronized Message add(String folderId, Instant receivedAt, Content content, Attachment... attachments) {
+        String label = content.subject() == null ? "" : content.subject();
+        String id = "AAMkImmutable-" + ids.incrementAndGet() + "-"
+                + label.substring(0, Math.min(label.length(), 40)).replaceAll("[^A-Za-z0-9]", "");
+        Message m = new Message(id, folderId, receivedAt, content, List.of(attachments));
         m.addedSeq = seq.incrementAndGet();
         messages.put(id, m);
         return m;
@@ -180,6 +227,30 @@ public final class FakeGraph implements AutoCloseable {
         throttled.set(count);
     }
 
+    /**
+     * The next {@code count} Graph requests answer {@code status} (e.g. 503 Service Unavailable), with a
+     * Retry-After header when {@code retryAfterValue} is not null.
+     */
+    public void failNext(int count, int status, String retryAfterValue) {
+        failStatus = status;
+        failRetryAfter = retryAfterValue;
+        failing.set(count);
+    }
+
+    /**
+     * The next {@code count} message pages (listing or delta) are cut in the middle of their JSON, with a
+     * Content-Length that matches the cut: a well-formed HTTP 200 whose body does not parse.
+     */
+    public void truncateNextPages(int count) {
+        truncating.set(count);
+    }
+
+    /** The next {@code count} requests that follow an {@code @odata.nextLink} answer {@code status}. */
+    public void failNextLinks(int count, int status) {
+        nextLinkFailStatus = status;
+        failingNextLinks.set(count);
+    }
+
     // ---- token endpoint -----------------------------------------------------------------------------------
 
     private void token(HttpExchange ex) throws IOException {
@@ -215,6 +286,19 @@ public final class FakeGraph implements AutoCloseable {
                     && throttled.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
                 ex.getResponseHeaders().add("Retry-After", retryAfter);
                 send(ex, 429, error("ApplicationThrottled", "Application is over its MailboxConcurrency limit."));
+                return;
+            }
+            if (failing.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                if (failRetryAfter != null) {
+                    ex.getResponseHeaders().add("Retry-After", failRetryAfter);
+                }
+                send(ex, failStatus, error("ServiceUnavailable", "The service is temporarily unavailable."));
+                return;
+            }
+            String rawQuery = ex.getRequestURI().getRawQuery();
+            if (rawQuery != null && (rawQuery.contains("%24skip") || rawQuery.contains("$skip"))
+                    && failingNextLinks.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                send(ex, nextLinkFailStatus, error("ServiceUnavailable", "next link failed once (injected)"));
                 return;
             }
             route(ex, prefer);
@@ -335,7 +419,7 @@ public final class FakeGraph implements AutoCloseable {
             page.put("@odata.nextLink", baseUrl() + ex.getRequestURI().getRawPath().substring(5) + "?" + raw
                     + "&%24skip=" + (skip + size));
         }
-        send(ex, 200, page.toString());
+        sendPage(ex, page);
     }
 
     private synchronized void delta(HttpExchange ex, Folder f, Map<String, String> q, int pageSize) throws IOException {
@@ -390,7 +474,7 @@ public final class FakeGraph implements AutoCloseable {
         } else {
             page.put("@odata.deltaLink", link + "?%24deltatoken=" + hi + carry);
         }
-        send(ex, 200, page.toString());
+        sendPage(ex, page);
     }
 
     private void attachment(HttpExchange ex, Message m, String attachmentId, boolean value) throws IOException {
@@ -415,21 +499,30 @@ public final class FakeGraph implements AutoCloseable {
         ObjectNode n = JSON.createObjectNode();
         n.put("@odata.type", "#microsoft.graph.message");
         n.put("id", m.id);
-        n.put("subject", m.subject);
+        Content c = m.content;
+        n.put("subject", c.subject());
         n.put("receivedDateTime", m.receivedAt.toString());
         n.put("sentDateTime", m.receivedAt.minusSeconds(30).toString());
-        n.put("internetMessageId", "<" + m.id + "@vendor.example>");
+        n.put("internetMessageId", c.internetMessageId() != null ? c.internetMessageId()
+                : "<" + m.id + "@vendor.example>");
         n.put("hasAttachments", !m.attachments.isEmpty());
-        ObjectNode from = n.putObject("from").putObject("emailAddress");
-        from.put("name", "Vendor Advisories");
-        from.put("address", "advisories@vendor.example");
-        n.set("sender", n.get("from").deepCopy());
-        n.putArray("toRecipients").addObject().putObject("emailAddress").put("address", mailbox);
+        if (c.fromAddress() != null || c.fromName() != null) {
+            ObjectNode from = n.putObject("from").putObject("emailAddress");
+            from.put("name", c.fromName());
+            from.put("address", c.fromAddress());
+            n.set("sender", n.get("from").deepCopy());
+        }
+        ArrayNode to = n.putArray("toRecipients");
+        for (String address : c.toRecipients() != null ? c.toRecipients() : List.of(mailbox)) {
+            to.addObject().putObject("emailAddress").put("address", address);
+        }
         n.putArray("ccRecipients");
         n.putArray("bccRecipients");
-        ObjectNode body = n.putObject("body");
-        body.put("contentType", "html");
-        body.put("content", "<p>" + m.subject + "</p>");
+        if (c.body() != null) {
+            ObjectNode body = n.putObject("body");
+            body.put("contentType", c.bodyType());
+            body.put("content", c.body());
+        }
         if (expand) {
             ArrayNode atts = n.putArray("attachments");
             m.attachments.forEach(a -> atts.add(attachmentJson(a, false)));
@@ -476,6 +569,19 @@ public final class FakeGraph implements AutoCloseable {
         e.put("code", code);
         e.put("message", message);
         return n.toString();
+    }
+
+    /** A page of messages, cut in half when a truncation was asked for. */
+    private void sendPage(HttpExchange ex, ObjectNode page) throws IOException {
+        byte[] bytes = page.toString().getBytes(StandardCharsets.UTF_8);
+        if (truncating.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+            bytes = java.util.Arrays.copyOf(bytes, bytes.length / 2);
+        }
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
     }
 
     private static void send(HttpExchange ex, int status, String json) throws IOException {
