@@ -169,10 +169,12 @@ public final class EnvelopeConsumer implements AutoCloseable {
         }
         Failure failure = attempt.failure();
         if (failure == null) {
+            // measured before the ack: OpenCTI has the report now (push confirmed, or taken by the api)
+            Duration latency = metrics.ingested(attempt.receivedAt(), PublishedAt.of(props.getHeaders()));
             ack(tag);
             finish(attempt, Works.Outcome.INGESTED);
-            metrics.ingested(attempt.receivedAt());
-            log.info("envelope {} ingested as {}", attempt.envelopeId(), attempt.reportId());
+            log.info("envelope {} ingested as {} latency_ms={}", attempt.envelopeId(), attempt.reportId(),
+                    latency == null ? "unknown" : Long.toString(latency.toMillis()));
             return;
         }
         if (failure.kind() == Failure.Kind.DEFERRED && stopping) {
