@@ -24,8 +24,8 @@ import java.time.Instant;
  * Reads and writes envelopes as UTF-8 JSON. Thread-safe; share one instance.
  *
  * <p>Every way a document can fail to be an envelope ends in one {@link PoisonEnvelopeException}, whose
- * {@link PoisonEnvelopeException#reason() reason} tells which: not JSON, an unknown major version, a missing
- * or invalid field. Unknown fields are ignored, so a newer minor version stays readable.
+ * {@link PoisonEnvelopeException#reason() reason} tells which: not JSON, JSON that is not an envelope (no
+ * {@code schemaVersion}), an unknown major version, a missing or invalid field. Unknown fields are ignored, so a newer minor version stays readable.
  */
 public final class EnvelopeCodec {
 
@@ -166,12 +166,16 @@ public final class EnvelopeCodec {
         String version = null;
         try (JsonParser parser = factory.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new PoisonEnvelopeException(Reason.INVALID_FIELD, "not a JSON object");
+                throw new PoisonEnvelopeException(Reason.NOT_AN_ENVELOPE, "not an envelope: not a JSON object");
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
-                if ("schemaVersion".equals(field) && value == JsonToken.VALUE_STRING) {
+                if ("schemaVersion".equals(field)) {
+                    if (value != JsonToken.VALUE_STRING) {
+                        throw new PoisonEnvelopeException(Reason.INVALID_FIELD,
+                                "invalid field schemaVersion: expected a \"major.minor\" string, got " + value);
+                    }
                     version = parser.getText();
                     break;
                 }
@@ -183,7 +187,8 @@ public final class EnvelopeCodec {
             throw new PoisonEnvelopeException(Reason.INVALID_JSON, "unreadable envelope: " + e.getMessage(), e);
         }
         if (version == null) {
-            throw new PoisonEnvelopeException(Reason.UNKNOWN_SCHEMA_VERSION, "no schemaVersion");
+            // JSON of some other shape (another producer's message on our queue), not a future envelope
+            throw new PoisonEnvelopeException(Reason.NOT_AN_ENVELOPE, "not an envelope: no schemaVersion field");
         }
         int major = majorOf(version);
         if (major != Envelope.SCHEMA_MAJOR) {

@@ -11,7 +11,9 @@ public class PoisonEnvelopeException extends Exception {
     public enum Reason {
         /** Not JSON at all (or not UTF-8 text). */
         INVALID_JSON,
-        /** JSON, but a major schema version this code does not know, or none. */
+        /** JSON, but not an envelope at all: not an object, or an object without {@code schemaVersion}. */
+        NOT_AN_ENVELOPE,
+        /** An envelope of a major schema version this code does not know. */
         UNKNOWN_SCHEMA_VERSION,
         /** A required field is absent or empty. */
         MISSING_FIELD,

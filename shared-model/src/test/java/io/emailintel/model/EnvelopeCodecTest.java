@@ -94,9 +94,18 @@ class EnvelopeCodecTest {
     }
 
     @Test
-    void missingSchemaVersionIsPoison() {
-        assertPoison("{\"envelopeId\":\"x\"}".getBytes(StandardCharsets.UTF_8), Reason.UNKNOWN_SCHEMA_VERSION,
+    void jsonWithoutSchemaVersionIsNotAnEnvelopeRatherThanAnUnknownVersion() {
+        assertPoison("{\"envelopeId\":\"x\"}".getBytes(StandardCharsets.UTF_8), Reason.NOT_AN_ENVELOPE,
                 "no schemaVersion");
+        assertPoison("{\"hello\":\"world\",\"items\":[1,2,3]}".getBytes(StandardCharsets.UTF_8),
+                Reason.NOT_AN_ENVELOPE, "no schemaVersion");
+        assertThat(Reason.NOT_AN_ENVELOPE.code()).isEqualTo("not-an-envelope");
+    }
+
+    @Test
+    void aSchemaVersionThatIsNotAStringIsAnInvalidField() {
+        assertPoison("{\"schemaVersion\":1,\"envelopeId\":\"x\"}".getBytes(StandardCharsets.UTF_8),
+                Reason.INVALID_FIELD, "schemaVersion");
     }
 
     @Test
@@ -108,8 +117,8 @@ class EnvelopeCodecTest {
 
     @Test
     void jsonOfTheWrongShapeIsPoison() {
-        assertPoison("[1,2,3]".getBytes(StandardCharsets.UTF_8), Reason.INVALID_FIELD, "not a JSON object");
-        assertPoison("\"hello\"".getBytes(StandardCharsets.UTF_8), Reason.INVALID_FIELD, "not a JSON object");
+        assertPoison("[1,2,3]".getBytes(StandardCharsets.UTF_8), Reason.NOT_AN_ENVELOPE, "not a JSON object");
+        assertPoison("\"hello\"".getBytes(StandardCharsets.UTF_8), Reason.NOT_AN_ENVELOPE, "not a JSON object");
     }
 
     @Test
