@@ -1,0 +1,116 @@
+package io.emailintel.bench;
+
+import com.rabbitmq.client.Connection;
+import io.emailintel.ingester.FakeOpenCti;
+import io.emailintel.model.Envelope;
+import io.emailintel.testing.BenchBrokers;
+import io.emailintel.testing.TestBroker;
+import io.emailintel.topology.Topology;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * Sections 3 and 5 (ingester half): a work queue pre-filled with envelopes, drained by N packaged ingesters
+ * ({@code run --exit-when-idle}) into a FakeOpenCti whose push queue a {@link PushDrain} empties as the
+ * platform's workers would.
+ */
+final class IngesterBench {
+
+    /**
+     * One measured run.
+     *
+     * @param seconds       from starting the ingester processes to the last push message arriving
+     * @param steadySeconds from the first push message arriving to the last (no JVM start-up, registration)
+     * @param graphqlCalls  every request FakeOpenCti answered (health, registration, works, expectations, pings)
+     */
+    record Result(String label, int emails, int processes, int concurrency, int prefetch, String xmx, int ingested,
+                  double seconds, double steadySeconds, int graphqlCalls, long pushMessages, long pushBytes,
+                  long peakHeapBytes, long peakRssKib) {
+        double emailsPerSecond() {
+            return ingested / seconds;
+        }
+
+        double steadyEmailsPerSecond() {
+            return steadySeconds > 0 ? ingested / steadySeconds : 0;
+        }
+
+        double callsPerEmail() {
+            return (double) graphqlCalls / Math.max(1, ingested);
+        }
+    }
+
+    private static final Duration IDLE = Duration.ofSeconds(2);
+
+    private final String brokerUri;
+    private final Path ingesterJar;
+    private final String prefix;
+
+    IngesterBench(String brokerUri, Path ingesterJar, String prefix) {
+        this.brokerUri = brokerUri;
+        this.ingesterJar = ingesterJar;
+        this.prefix = prefix;
+    }
+
+    Result run(String label, int emails, int processes, String xmx, int concurrency, int prefetch,
+               IntFunction<Envelope> mail) throws Exception {
+        Path dir = Files.createTempDirectory("bench-ingester-" + label);
+        try (TestBroker broker = BenchBrokers.open(brokerUri, prefix + "-" + label);
+             FakeOpenCti openCti = new FakeOpenCti(broker, "opencti")) {
+            Topology topology = broker.declare(broker.prefix("p"), Ingesters.RETRY_DELAYS);
+            Connection connection = broker.connect();
+            WorkQueueFill.publish(connection, topology, emails, mail);
+            try (PushDrain drain = new PushDrain(connection, openCti.pushQueue())) {
+                long start = System.nanoTime();
+                List<PackagedProcess> ingesters = Ingesters.start(processes, ingesterJar, xmx,
+                        Ingesters.env(broker, openCti, topology, Ingesters.newConnectorId(), concurrency, prefetch),
+                        List.of("run", "--exit-when-idle", IDLE.toString()), dir);
+                try {
+                    while (ingesters.stream().anyMatch(PackagedProcess::isAlive)) {
+                        ingesters.forEach(PackagedProcess::sample);
+                        if (System.nanoTime() - start > Duration.ofMinutes(30).toNanos()) {
+                            throw new IllegalStateException("the ingesters did not finish in 30 minutes");
+                        }
+                        Thread.sleep(100);
+                    }
+                    for (PackagedProcess p : ingesters) {
+                        p.awaitExit(Duration.ofSeconds(10));
+                        p.requireCleanExit();
+                    }
+                } finally {
+                    for (PackagedProcess p : ingesters) {
+                        p.kill();
+                    }
+                }
+                IngestLog log = IngestLog.read(Ingesters.logs(ingesters));
+                long dead = broker.messageCount(topology.deadLetterQueue());
+                if (log.envelopeIds().size() != emails || dead != 0) {
+                    throw new IllegalStateException(label + ": " + log.envelopeIds().size() + " of " + emails
+                            + " e-mails ingested, " + dead + " dead-lettered; logs in " + dir);
+                }
+                awaitDrained(broker, openCti, drain);
+                return new Result(label, emails, processes, concurrency, prefetch, xmx, log.envelopeIds().size(),
+                        (drain.lastNanos() - start) / 1e9, (drain.lastNanos() - drain.firstNanos()) / 1e9,
+                        openCti.requests.get(), drain.messages(), drain.bytes(), Ingesters.peakHeap(ingesters),
+                        Ingesters.peakRss(ingesters));
+            }
+        }
+    }
+
+    /** Every push message is confirmed before the ingesters exit; wait until the drain has taken them all. */
+    static void awaitDrained(TestBroker broker, FakeOpenCti openCti, PushDrain drain) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        long seen = -1;
+        while (System.nanoTime() < deadline) {
+            long now = drain.messages();
+            if (now == seen && broker.messageCount(openCti.pushQueue()) == 0) {
+                return;
+            }
+            seen = now;
+            Thread.sleep(300);
+        }
+        throw new IllegalStateException("the push queue was not drained within 2 minutes");
+    }
+}
