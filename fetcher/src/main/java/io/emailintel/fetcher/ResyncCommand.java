@@ -68,7 +68,7 @@ final class ResyncCommand implements Callable<Integer> {
         Topology topology = CommonSettings.topology(config);
         String cycleId = "resync-" + UUID.randomUUID();
         int published = 0;
-        try (Connection connection = config.get(CommonSettings.RABBITMQ_URI).connect("email-intel-fetcher resync")) {
+        try (Connection connection = CommonSettings.brokerUri(config).connect("email-intel-fetcher resync")) {
             topology.declare(connection);
             try (EnvelopePublisher<String> publisher = new EnvelopePublisher<>(connection, topology, clock)) {
                 Mailbox.Page page = mailbox.listSince(from);

@@ -115,7 +115,7 @@ final class RunCommand implements Callable<Integer> {
             InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                Connection c = config.get(CommonSettings.RABBITMQ_URI).connect("email-intel-fetcher");
+                Connection c = CommonSettings.brokerUri(config).connect("email-intel-fetcher");
                 health.follow("broker", c);
                 return c;
             } catch (IOException | TimeoutException e) {

@@ -112,7 +112,7 @@ final class Ingester implements AutoCloseable {
             connectorId = config.get(IngesterSettings.CONNECTOR_ID).toString();
             client = new OpenCtiClient(config.get(IngesterSettings.OPENCTI_URL),
                     config.get(IngesterSettings.OPENCTI_TOKEN), config.get(IngesterSettings.OPENCTI_SSL_VERIFY),
-                    timeout);
+                    CommonSettings.tlsTrust(config), timeout);
             registration = register(config, client, connectorId, sleeper, stopRequested);
             if (registration == null) {
                 return null;
@@ -122,7 +122,7 @@ final class Ingester implements AutoCloseable {
             connectorId = "local";
             health.up("opencti", "not used: writing to " + output.directory());
         }
-        Connection pipeline = config.get(CommonSettings.RABBITMQ_URI).connect("email-intel-ingester " + instance);
+        Connection pipeline = CommonSettings.brokerUri(config).connect("email-intel-ingester " + instance);
         health.follow("broker", pipeline);
         try {
             topology.declare(pipeline);
@@ -188,7 +188,8 @@ final class Ingester implements AutoCloseable {
         }
         return "api".equals(config.get(IngesterSettings.QUEUE_PROTOCOL))
                 ? new ApiBundleSink(client, connectorId)
-                : PushPublisher.connect(registration, timeout, "email-intel-ingester push " + instance);
+                : PushPublisher.connect(registration, CommonSettings.tlsTrust(config), timeout,
+                        "email-intel-ingester push " + instance);
     }
 
     private static Registration register(Config config, OpenCtiClient client, String connectorId, Sleeper sleeper,
@@ -206,8 +207,9 @@ final class Ingester implements AutoCloseable {
                         r.broker(), r.pushExchange(), r.pushRouting());
                 return r;
             } catch (OpenCtiException e) {
-                if (!e.isTransient() || isAuthFailure(e)) {
-                    // at start-up a refused token is a configuration error: say so instead of waiting forever
+                if (!e.isTransient() || isAuthFailure(e) || "opencti-tls".equals(e.reason())) {
+                    // at start-up a refused token or an untrusted certificate is a configuration error: say so
+                    // instead of waiting forever
                     throw e;
                 }
                 log.warn("OpenCTI not available yet ({}); retrying", e.getMessage());

@@ -31,7 +31,8 @@ final class IngesterSettings {
 
     static final Setting<Boolean> OPENCTI_SSL_VERIFY = Setting.builder("opencti.ssl_verify", ValueTypes.BOOLEAN)
             .defaultValue("true")
-            .description("Verify OpenCTI's TLS certificate (use the JVM trust store for a private CA).")
+            .description("Verify OpenCTI's TLS certificate and host name (a private CA: TLS_CA_FILE). false accepts "
+                    + "any certificate, with a warning at start-up.")
             .build();
 
     static final Setting<UUID> CONNECTOR_ID = Setting.builder("connector.id", ValueTypes.UUID_TYPE)

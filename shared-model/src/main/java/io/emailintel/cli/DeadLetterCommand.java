@@ -67,7 +67,7 @@ public final class DeadLetterCommand implements Runnable {
         Config config = options.load(schema);
         Logging.configure(config.get(CommonSettings.LOG_LEVEL), config.get(CommonSettings.LOG_FORMAT));
         Topology topology = CommonSettings.topology(config);
-        try (Connection connection = config.get(CommonSettings.RABBITMQ_URI).connect("email-intel-dlq")) {
+        try (Connection connection = CommonSettings.brokerUri(config).connect("email-intel-dlq")) {
             topology.declare(connection);
             return work.run(new DeadLetterQueue(connection, topology, clock), commandSpec.commandLine().getOut(),
                     commandSpec.commandLine().getErr());

@@ -1,5 +1,6 @@
 package io.emailintel.config;
 
+import io.emailintel.tls.TlsTrust;
 import io.emailintel.topology.BrokerUri;
 import io.emailintel.topology.Topology;
 import java.time.Duration;
@@ -33,6 +34,13 @@ public final class CommonSettings {
                     + "several hosts (host1:5672,host2:5672) fail over in order. The password is never shown.")
             .build();
 
+    public static final Setting<TlsTrust> TLS_CA_FILE = Setting.builder("tls.ca_file", ValueTypes.CA_FILE)
+            .description("PEM file of CA certificates (a private CA) trusted in addition to the JVM's trust store "
+                    + "for amqps:// to the pipeline broker and to OpenCTI's broker, and for https to OpenCTI. "
+                    + "Certificates and host names are always verified (OPENCTI_SSL_VERIFY=false aside). "
+                    + "Microsoft Graph uses the JVM's trust store only.")
+            .build();
+
     public static final Setting<String> QUEUE_PREFIX = Setting.builder("pipeline.queue_prefix", ValueTypes.STRING)
             .defaultValue("email-intel")
             .check(p -> p.matches("[A-Za-z0-9][A-Za-z0-9._:-]{0,100}"),
@@ -63,14 +71,25 @@ public final class CommonSettings {
             .build();
 
     /** All of the above, in documentation order. */
-    public static final List<Setting<?>> ALL = List.of(LOG_LEVEL, LOG_FORMAT, RABBITMQ_URI, QUEUE_PREFIX,
-            RETRY_DELAYS, MAX_ATTEMPTS, OPS_PORT);
+    public static final List<Setting<?>> ALL = List.of(LOG_LEVEL, LOG_FORMAT, RABBITMQ_URI, TLS_CA_FILE,
+            QUEUE_PREFIX, RETRY_DELAYS, MAX_ATTEMPTS, OPS_PORT);
 
     /** A schema for a process: these settings plus its own. */
     public static ConfigSchema schema(String component, List<Setting<?>> own, List<ConfigRule> rules) {
         List<Setting<?>> all = new ArrayList<>(ALL);
         all.addAll(own);
         return new ConfigSchema(component, all, rules);
+    }
+
+    /** What TLS connections trust: the JVM's trust store, plus {@code TLS_CA_FILE} when it is set. */
+    public static TlsTrust tlsTrust(Config config) {
+        TlsTrust trust = config.get(TLS_CA_FILE);
+        return trust == null ? TlsTrust.jvm() : trust;
+    }
+
+    /** The pipeline broker, with {@code amqps://} verified against {@link #tlsTrust(Config)}. */
+    public static BrokerUri brokerUri(Config config) {
+        return config.get(RABBITMQ_URI).withTrust(tlsTrust(config));
     }
 
     /** The pipeline topology the configuration describes. */

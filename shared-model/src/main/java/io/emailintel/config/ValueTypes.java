@@ -1,5 +1,6 @@
 package io.emailintel.config;
 
+import io.emailintel.tls.TlsTrust;
 import io.emailintel.topology.BrokerUri;
 import java.net.URI;
 import java.nio.file.Path;
@@ -109,6 +110,11 @@ public final class ValueTypes {
             BrokerUri::parse);
 
     public static final ValueType<Path> PATH = new ValueType<>("path", "a file system path", Path::of);
+
+    /** A readable PEM file of CA certificates, loaded when the configuration is, so a bad file stops the start. */
+    public static final ValueType<TlsTrust> CA_FILE = new ValueType<>("PEM file",
+            "a readable PEM file with at least one certificate (-----BEGIN CERTIFICATE-----)",
+            s -> TlsTrust.withCaFile(Path.of(s)));
 
     /** One of a fixed set of words, compared case-insensitively; the value is the lower-cased word. */
     public static ValueType<String> oneOf(String... choices) {

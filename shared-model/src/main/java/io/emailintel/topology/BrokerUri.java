@@ -3,22 +3,24 @@ package io.emailintel.topology;
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.emailintel.tls.TlsTrust;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 
 /**
  * A pipeline broker address: {@code amqp://user:pass@host[:port][,host2[:port]…]/vhost}, or {@code amqps://}
  * for TLS. Several hosts form a failover list (tried in order, as amqp-client's address list), for a
- * RabbitMQ cluster. TLS verifies the server certificate and host name against the JVM's trust store, so a
- * private CA works through the standard {@code javax.net.ssl.trustStore} settings.
+ * RabbitMQ cluster. TLS always verifies the server certificate and host name, against a {@link TlsTrust}: the
+ * JVM's trust store by default, plus a private CA's PEM bundle with {@link #withTrust(TlsTrust)}. A
+ * certificate that is not trusted fails the connection with a message naming the broker.
  *
  * <p>{@link #toString()} never shows the password.
  */
@@ -29,13 +31,39 @@ public final class BrokerUri {
     private final String username;
     private final String password;
     private final String virtualHost;
+    private final TlsTrust trust;
 
-    private BrokerUri(boolean tls, List<Address> addresses, String username, String password, String virtualHost) {
+    private BrokerUri(boolean tls, List<Address> addresses, String username, String password, String virtualHost,
+                      TlsTrust trust) {
         this.tls = tls;
         this.addresses = List.copyOf(addresses);
         this.username = username;
         this.password = password;
         this.virtualHost = virtualHost;
+        this.trust = Objects.requireNonNull(trust, "trust");
+    }
+
+    /**
+     * One broker given by its parts, as OpenCTI announces its own at registration.
+     *
+     * @throws IllegalArgumentException when the port is out of range or the host blank
+     */
+    public static BrokerUri of(boolean tls, String host, int port, String virtualHost, String username,
+                               String password) {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("no broker host");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("invalid broker port " + port);
+        }
+        return new BrokerUri(tls, List.of(new Address(host, port)), username == null ? "" : username,
+                password == null ? "" : password, virtualHost == null || virtualHost.isEmpty() ? "/" : virtualHost,
+                TlsTrust.jvm());
+    }
+
+    /** The same broker, with TLS ({@code amqps}) verified against {@code tlsTrust}. */
+    public BrokerUri withTrust(TlsTrust tlsTrust) {
+        return new BrokerUri(tls, addresses, username, password, virtualHost, tlsTrust);
     }
 
     /**
@@ -81,7 +109,7 @@ public final class BrokerUri {
         for (String hostPort : authority.split(",")) {
             addresses.add(parseAddress(hostPort.strip(), defaultPort));
         }
-        return new BrokerUri(tls, addresses, user, pass, vhost);
+        return new BrokerUri(tls, addresses, user, pass, vhost, TlsTrust.jvm());
     }
 
     private static Address parseAddress(String hostPort, int defaultPort) {
@@ -141,6 +169,11 @@ public final class BrokerUri {
         return virtualHost;
     }
 
+    /** What TLS connections verify the broker's certificate against. */
+    public TlsTrust trust() {
+        return trust;
+    }
+
     /** A factory with credentials, TLS, and automatic connection and topology recovery switched on. */
     public ConnectionFactory connectionFactory() {
         ConnectionFactory factory = new ConnectionFactory();
@@ -153,11 +186,7 @@ public final class BrokerUri {
         factory.setRequestedHeartbeat(30);
         factory.setConnectionTimeout(10_000);
         if (tls) {
-            try {
-                factory.useSslProtocol(SSLContext.getDefault());
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("no default TLS context in this JVM", e);
-            }
+            factory.useSslProtocol(trust.sslContext());
             factory.enableHostnameVerification();
         }
         return factory;
@@ -165,14 +194,45 @@ public final class BrokerUri {
 
     /** Opens a connection to the first reachable address, named so operators see who is connected. */
     public Connection connect(String connectionName) throws IOException, TimeoutException {
-        return connectionFactory().newConnection(addresses, connectionName);
+        return connect(connectionFactory(), connectionName);
+    }
+
+    /**
+     * Opens a connection with a factory made by {@link #connectionFactory()} and then adjusted. A TLS
+     * handshake failure (an untrusted or wrong certificate) becomes one {@link BrokerTlsException} that names
+     * the broker and the reason, instead of the JDK's certificate-path internals.
+     */
+    public Connection connect(ConnectionFactory factory, String connectionName) throws IOException, TimeoutException {
+        try {
+            return factory.newConnection(addresses, connectionName);
+        } catch (IOException e) {
+            Optional<SSLException> ssl = TlsTrust.tlsFailure(e);
+            if (!tls || ssl.isEmpty()) {
+                throw e;
+            }
+            BrokerTlsException clear = new BrokerTlsException("TLS connection to the broker " + hosts()
+                    + " refused: " + TlsTrust.explain(ssl.get()));
+            clear.addSuppressed(e); // the JDK's detail stays available to a stack trace, not to the one-line message
+            throw clear;
+        }
+    }
+
+    private String hosts() {
+        StringBuilder hosts = new StringBuilder();
+        for (Address a : addresses) {
+            if (hosts.length() > 0) {
+                hosts.append(',');
+            }
+            hosts.append(a.getHost()).append(':').append(a.getPort());
+        }
+        return hosts.toString();
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof BrokerUri other && tls == other.tls && addresses.equals(other.addresses)
                 && username.equals(other.username) && password.equals(other.password)
-                && virtualHost.equals(other.virtualHost);
+                && virtualHost.equals(other.virtualHost) && trust.equals(other.trust);
     }
 
     @Override
@@ -182,13 +242,7 @@ public final class BrokerUri {
 
     @Override
     public String toString() {
-        StringBuilder hosts = new StringBuilder();
-        for (Address a : addresses) {
-            if (hosts.length() > 0) {
-                hosts.append(',');
-            }
-            hosts.append(a.getHost()).append(':').append(a.getPort());
-        }
+        String hosts = hosts();
         String vhost = "/".equals(virtualHost) ? "%2F" : virtualHost;
         return (tls ? "amqps" : "amqp") + "://" + username + ":****@" + hosts + "/" + vhost;
     }

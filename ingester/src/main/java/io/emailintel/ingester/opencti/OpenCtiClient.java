@@ -4,21 +4,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.emailintel.tls.TlsTrust;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The OpenCTI GraphQL operations a connector needs, as pycti sends them. Every failure is an
@@ -32,19 +39,35 @@ public final class OpenCtiClient implements WorkApi {
             "ENGINE_ERROR", "UNSUPPORTED_ERROR_TYPE");
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final Logger log = LoggerFactory.getLogger(OpenCtiClient.class);
 
     private final URI endpoint;
     private final String token;
     private final Duration timeout;
     private final HttpClient http;
 
+    /** A client that verifies OpenCTI's certificate (if {@code sslVerify}) against the JVM's trust store. */
     public OpenCtiClient(URI url, String token, boolean sslVerify, Duration timeout) {
+        this(url, token, sslVerify, TlsTrust.jvm(), timeout);
+    }
+
+    /**
+     * A client that verifies OpenCTI's certificate and host name against {@code trust}, or, with
+     * {@code sslVerify} false (pycti's {@code ssl_verify}), accepts any certificate and says so in the log.
+     */
+    public OpenCtiClient(URI url, String token, boolean sslVerify, TlsTrust trust, Duration timeout) {
         String base = url.toString().replaceAll("/+$", "");
         this.endpoint = URI.create(base + "/graphql");
         this.token = token;
         this.timeout = timeout;
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
-        if (!sslVerify) {
+        if (sslVerify) {
+            b.sslContext(trust.sslContext());
+        } else {
+            if ("https".equalsIgnoreCase(url.getScheme())) {
+                log.warn("OPENCTI_SSL_VERIFY=false: the certificate of {} is NOT verified; anyone on the network "
+                        + "path can pose as OpenCTI and read the token. Trust its CA with TLS_CA_FILE instead.", base);
+            }
             b.sslContext(trustAll());
         }
         this.http = b.build();
@@ -145,6 +168,13 @@ public final class OpenCtiClient implements WorkApi {
         } catch (HttpTimeoutException e) {
             throw OpenCtiException.unavailable("opencti-timeout", "OpenCTI did not answer within " + timeout, e);
         } catch (IOException e) {
+            Optional<SSLException> tls = TlsTrust.tlsFailure(e);
+            if (tls.isPresent()) {
+                OpenCtiException refused = OpenCtiException.unavailable("opencti-tls", "TLS connection to OpenCTI at "
+                        + endpoint + " refused: " + TlsTrust.explain(tls.get()), null);
+                refused.addSuppressed(e); // one clear line for the operator; the JDK's detail in a stack trace
+                throw refused;
+            }
             throw OpenCtiException.unavailable("opencti-unreachable", "OpenCTI unreachable at " + endpoint + ": "
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
         } catch (InterruptedException e) {
@@ -179,15 +209,32 @@ public final class OpenCtiClient implements WorkApi {
     }
 
     private static SSLContext trustAll() {
-        // OPENCTI_SSL_VERIFY=false, as pycti's ssl_verify: the operator chose to trust any certificate
-        System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
-        TrustManager[] trustAll = {new X509TrustManager() {
+        // OPENCTI_SSL_VERIFY=false, as pycti's ssl_verify: the operator chose to trust any certificate. An
+        // X509ExtendedTrustManager is also where JSSE checks the host name, so this one skips that too, for
+        // this client only (no JVM-wide switch).
+        TrustManager[] trustAll = {new X509ExtendedTrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType) {
             }
 
             @Override
             public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
             }
 
             @Override

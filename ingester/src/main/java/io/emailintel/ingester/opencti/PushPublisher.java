@@ -6,16 +6,16 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.emailintel.ingester.stix.StixBundle;
+import io.emailintel.tls.TlsTrust;
+import io.emailintel.topology.BrokerUri;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.SSLContext;
 
 /**
  * The default "amqp" protocol: publishes pycti's messages to the platform's push exchange, persistent,
@@ -45,29 +45,20 @@ public final class PushPublisher implements BundleSink {
         this.confirmTimeout = confirmTimeout;
     }
 
-    /** Connects to the platform's broker as registered (after overrides). */
-    public static PushPublisher connect(Registration registration, Duration confirmTimeout, String connectionName)
-            throws IOException, TimeoutException {
+    /**
+     * Connects to the platform's broker as registered (after overrides); with {@code use_ssl} the broker's
+     * certificate and host name are verified against {@code trust}.
+     */
+    public static PushPublisher connect(Registration registration, TlsTrust trust, Duration confirmTimeout,
+                                        String connectionName) throws IOException, TimeoutException {
         Registration.PushBroker b = registration.broker();
-        ConnectionFactory f = new ConnectionFactory();
-        f.setHost(b.host());
-        f.setPort(b.port());
-        f.setVirtualHost(b.vhost());
-        f.setUsername(b.user());
-        f.setPassword(b.pass());
-        f.setAutomaticRecoveryEnabled(true);
+        BrokerUri broker = BrokerUri.of(b.useSsl(), b.host(), b.port(), b.vhost(), b.user(), b.pass())
+                .withTrust(trust);
+        ConnectionFactory f = broker.connectionFactory();
         f.setTopologyRecoveryEnabled(false);
-        f.setNetworkRecoveryInterval(2_000);
+        f.setRequestedHeartbeat(ConnectionFactory.DEFAULT_HEARTBEAT);
         f.setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, confirmTimeout.toMillis()));
-        if (b.useSsl()) {
-            try {
-                f.useSslProtocol(SSLContext.getDefault());
-            } catch (NoSuchAlgorithmException e) {
-                throw new IOException("no default TLS context", e);
-            }
-            f.enableHostnameVerification();
-        }
-        return new PushPublisher(f.newConnection(connectionName), registration, confirmTimeout);
+        return new PushPublisher(broker.connect(f, connectionName), registration, confirmTimeout);
     }
 
     @Override
