@@ -1,5 +1,6 @@
 package io.emailintel.ingester.stix;
 
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,12 +36,17 @@ final class AttachmentNames {
 
     static String safe(String name) {
         StringBuilder out = new StringBuilder();
-        String s = name == null ? "" : name;
+        // one form per visible name: OpenCTI compares lower-cased names, which NFC and NFD "é" would defeat
+        String s = name == null ? "" : Normalizer.normalize(name, Normalizer.Form.NFC);
         for (int i = 0; i < s.length(); ) {
             int cp = s.codePointAt(i);
             i += Character.charCount(cp);
+            int type = Character.getType(cp);
+            // FORMAT covers the bidi controls (U+202A–U+202E, U+2066–U+2069, LRM/RLM/ALM) that make
+            // "invoice\u202Efdp.exe" read as "invoiceexe.pdf"; line separators and lone surrogates break names
             boolean bad = cp == '/' || cp == '\\' || cp == ':' || Character.isISOControl(cp)
-                    || Character.getType(cp) == Character.FORMAT || cp == 0xFFFD;
+                    || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE || cp == 0xFFFD;
             out.appendCodePoint(bad ? '_' : cp);
         }
         String result = out.toString().strip();

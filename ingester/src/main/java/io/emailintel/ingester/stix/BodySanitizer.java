@@ -1,11 +1,15 @@
 package io.emailintel.ingester.stix;
 
 import io.emailintel.model.EnvelopeBody;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.nodes.Entities;
 import org.jsoup.safety.Safelist;
+import org.jsoup.select.NodeTraversor;
 
 /**
  * Makes an e-mail body safe to show in OpenCTI's report content view. The analyst opens phishing samples
@@ -16,7 +20,8 @@ import org.jsoup.safety.Safelist;
 public final class BodySanitizer {
 
     // relaxed(): text structure, lists, tables, links; no style attributes or <style> (CSS url() loads),
-    // no forms, iframes, scripts or on* attributes. Images only as data: URIs, never remote.
+    // no forms, iframes, scripts or on* attributes. Images only as data: URIs of raster types, bounded in size,
+    // never remote.
     private static final Safelist SAFELIST = Safelist.relaxed()
             .removeProtocols("img", "src", "http", "https")
             .addProtocols("img", "src", "data")
@@ -24,6 +29,21 @@ public final class BodySanitizer {
             .addEnforcedAttribute("a", "rel", "noopener noreferrer nofollow");
 
     private static final Document.OutputSettings OUTPUT = new Document.OutputSettings().prettyPrint(false);
+
+    /**
+     * Largest {@code data:} image kept in the content, in characters of its URL. An e-mail can inline a 50 MB
+     * picture; OpenCTI would store and ship it with every read of the report. Larger ones are left out.
+     */
+    static final int MAX_DATA_IMAGE_CHARS = 512 * 1024;
+    /**
+     * Deepest element nesting kept. Real mail layouts (Outlook's nested tables) use a few dozen levels; a hostile
+     * body nests thousands, which browsers and rich-text editors lay out recursively. Deeper elements are
+     * unwrapped: their text stays, in order, inside the deepest kept element.
+     */
+    static final int MAX_DEPTH = 100;
+    /** Raster types only: an SVG is a document that can carry script and remote references. */
+    private static final Pattern DATA_IMAGE = Pattern.compile(
+            "(?i)data:image/(png|jpeg|jpg|gif|webp|bmp);base64,[A-Za-z0-9+/=\\s]*");
 
     private BodySanitizer() {
     }
@@ -37,10 +57,20 @@ public final class BodySanitizer {
         String cleaned = Jsoup.clean(html, "", SAFELIST, OUTPUT);
         Document doc = Jsoup.parseBodyFragment(cleaned);
         doc.outputSettings(OUTPUT);
-        // an <img> whose remote src was removed is an empty box: drop it
-        for (Element img : doc.select("img:not([src])")) {
-            img.remove();
+        // an <img> whose remote src was removed is an empty box: drop it, and bound what data: images may be
+        for (Element img : doc.select("img")) {
+            String src = img.attr("src");
+            if (src.isEmpty() || src.length() > MAX_DATA_IMAGE_CHARS || !DATA_IMAGE.matcher(src).matches()) {
+                img.remove();
+            }
         }
+        List<Element> tooDeep = new ArrayList<>();
+        NodeTraversor.traverse((node, depth) -> {
+            if (depth > MAX_DEPTH && node instanceof Element e) {
+                tooDeep.add(e);
+            }
+        }, doc.body());
+        tooDeep.forEach(Element::unwrap);
         return doc.body().html();
     }
 

@@ -15,7 +15,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Envelope → STIX 2.1 bundle (author identity, TLP marking, report), as the Python connector shaped it, so
@@ -78,16 +77,34 @@ public final class ReportBuilder {
         return new StixBundle(reportId, bundle);
     }
 
+    /**
+     * Longest report name, in characters. RFC 5322 limits a header line to 998 characters, so real subjects fit
+     * and keep the Python connector's id; a longer (hostile) subject is cut, and the id is computed from the
+     * name as cut, the way OpenCTI recomputes it. The description keeps the whole subject.
+     */
+    static final int MAX_NAME_LENGTH = 1000;
+
     /** The subject; without one, who sent it (the Python connector crashed when the sender was missing too). */
     static String reportName(Envelope envelope) {
         String subject = envelope.subject().strip();
         if (!subject.isEmpty()) {
-            return subject;
+            return bounded(subject);
         }
         EmailAddress author = envelope.author();
         String who = !author.address().isBlank() ? author.address().strip()
                 : !author.name().isBlank() ? author.name().strip() : "an unknown sender";
-        return "<no subject> from " + who;
+        return bounded("<no subject> from " + who);
+    }
+
+    private static String bounded(String name) {
+        if (name.length() <= MAX_NAME_LENGTH) {
+            return name;
+        }
+        int end = MAX_NAME_LENGTH - 1;
+        if (Character.isHighSurrogate(name.charAt(end - 1))) {
+            end--;
+        }
+        return name.substring(0, end).strip() + "…";
     }
 
     private ObjectNode author() {
@@ -110,6 +127,16 @@ public final class ReportBuilder {
         out.append("**Subject:** ").append(e.subject().isBlank() ? "(none)" : markdown(e.subject().strip()))
                 .append("  \n");
         out.append("**Attachments:** ").append(e.attachments().size());
+        List<String> findings = new ArrayList<>();
+        for (EnvelopeAttachment a : e.attachments()) {
+            AttachmentCheck.Verdict v = AttachmentCheck.of(a);
+            if (!v.finding().isEmpty()) {
+                findings.add("- " + markdown(a.name().isBlank() ? "(unnamed)" : a.name()) + ": " + v.finding());
+            }
+        }
+        if (!findings.isEmpty()) {
+            out.append("\n\n**Attachments flagged:**\n").append(String.join("\n", findings));
+        }
         if (!e.skippedAttachments().isEmpty()) {
             out.append("\n\n**Attachments not imported:**\n");
             for (SkippedAttachment s : e.skippedAttachments()) {
@@ -171,16 +198,29 @@ public final class ReportBuilder {
 
     private ArrayNode files(Envelope e) {
         ArrayNode files = JsonNodeFactory.instance.arrayNode();
-        List<String> names = AttachmentNames.safeAndUnique(e.attachments().stream()
-                .map(EnvelopeAttachment::name).toList());
-        for (int i = 0; i < e.attachments().size(); i++) {
-            EnvelopeAttachment a = e.attachments().get(i);
+        List<EnvelopeAttachment> uploaded = new ArrayList<>();
+        List<AttachmentCheck.Verdict> verdicts = new ArrayList<>();
+        for (EnvelopeAttachment a : e.attachments()) {
+            AttachmentCheck.Verdict v = AttachmentCheck.of(a);
+            if (v.uploaded()) {
+                uploaded.add(a);
+                verdicts.add(v);
+            }
+        }
+        // a flagged file's name must not claim its type either: "invoice.pdf" becomes "invoice.pdf.bin"
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < uploaded.size(); i++) {
+            names.add(uploaded.get(i).name() + (verdicts.get(i).flagged() ? AttachmentCheck.FLAGGED_SUFFIX : ""));
+        }
+        names = AttachmentNames.safeAndUnique(names);
+        for (int i = 0; i < uploaded.size(); i++) {
+            EnvelopeAttachment a = uploaded.get(i);
             ObjectNode file = files.addObject();
             file.put("name", names.get(i));
             file.put("data", Base64.getEncoder().encodeToString(a.content()));
-            file.put("mime_type", a.mimeType().toLowerCase(Locale.ROOT));
+            file.put("mime_type", verdicts.get(i).mimeType());
             file.putArray("object_marking_refs").add(options.tlp().markingId());
-            file.put("no_trigger_import", options.noTriggerImport());
+            file.put("no_trigger_import", options.noTriggerImport() || verdicts.get(i).flagged());
         }
         return files;
     }

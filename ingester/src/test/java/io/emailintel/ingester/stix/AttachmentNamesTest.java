@@ -48,4 +48,23 @@ class AttachmentNamesTest {
     void unicodeNamesAreKept() {
         assertThat(AttachmentNames.safe("rapport été 🎣.pdf")).isEqualTo("rapport été 🎣.pdf");
     }
+
+    @Test
+    void everyBidiControlAndLineSeparatorIsReplaced() {
+        for (char c : "\u200E\u200F\u061C\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u2028\u2029".toCharArray()) {
+            assertThat(AttachmentNames.safe("a" + c + "b.txt")).as("U+%04X", (int) c).isEqualTo("a_b.txt");
+        }
+        assertThat(AttachmentNames.safe("lone\uD800surrogate.pdf")).isEqualTo("lone_surrogate.pdf");
+    }
+
+    @Test
+    void composedAndDecomposedFormsOfTheSameNameCollide() {
+        assertThat(AttachmentNames.safeAndUnique(List.of("r\u00E9sum\u00E9.pdf", "re\u0301sume\u0301.pdf")))
+                .containsExactly("r\u00E9sum\u00E9.pdf", "r\u00E9sum\u00E9 (2).pdf");
+    }
+
+    @Test
+    void nulAndTraversalTogetherLeaveOneHarmlessName() {
+        assertThat(AttachmentNames.safe("..\u0000/..\\evil.pdf\u0000.exe")).isEqualTo("__.._evil.pdf_.exe");
+    }
 }

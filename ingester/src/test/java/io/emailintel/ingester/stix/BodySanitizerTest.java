@@ -3,6 +3,9 @@ package io.emailintel.ingester.stix;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.emailintel.model.EnvelopeBody;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Element;
+import org.jsoup.select.NodeTraversor;
 import org.junit.jupiter.api.Test;
 
 class BodySanitizerTest {
@@ -87,5 +90,60 @@ class BodySanitizerTest {
     void plainTextIsEscapedWithLineBreaksKept() {
         String out = BodySanitizer.toSafeHtml(new EnvelopeBody("text", "a <script>x</script> & b\r\nline 2\nline 3"));
         assertThat(out).isEqualTo("<p>a &lt;script&gt;x&lt;/script&gt; &amp; b<br>\nline 2<br>\nline 3</p>");
+    }
+
+    @Test
+    void tenThousandNestedElementsAreSanitisedWithoutOverflowingTheStack() {
+        int depth = 10_000;
+        String html = "<div>".repeat(depth) + "deep text<script>x()</script>" + "</div>".repeat(depth)
+                + "<b>".repeat(depth) + "bold" + "<table><tr><td>".repeat(depth / 10) + "cell";
+        String out = BodySanitizer.html(html);
+        assertThat(out).contains("deep text").contains("bold").contains("cell").doesNotContain("script");
+        assertThat(maxDepth(Jsoup.parseBodyFragment(out).body())).isLessThanOrEqualTo(BodySanitizer.MAX_DEPTH);
+        assertThat(out.indexOf("deep text")).isLessThan(out.indexOf("bold"));
+    }
+
+    @Test
+    void ordinaryNestingIsKeptAsItIs() {
+        String html = "<div>".repeat(40) + "<p>x</p>" + "</div>".repeat(40);
+        assertThat(BodySanitizer.html(html)).isEqualTo(html);
+    }
+
+    private static int maxDepth(Element root) {
+        int[] max = {0};
+        NodeTraversor.traverse((node, depth) -> {
+            if (node instanceof Element) {
+                max[0] = Math.max(max[0], depth);
+            }
+        }, root);
+        return max[0];
+    }
+
+    @Test
+    void aHugeInlineDataImageIsLeftOutButASmallOneStays() {
+        String big = "data:image/png;base64," + "A".repeat(BodySanitizer.MAX_DATA_IMAGE_CHARS);
+        String out = BodySanitizer.html("<p>before</p><img src=\"" + big + "\"><img src=\"data:image/gif;base64,R0lG\">");
+        assertThat(out).hasSizeLessThan(1_000).contains("before").contains("data:image/gif;base64,R0lG");
+    }
+
+    @Test
+    void dataUrlsThatAreNotRasterImagesAreRemoved() {
+        String out = BodySanitizer.html("<img src=\"data:image/svg+xml;base64,PHN2Zz4=\">"
+                + "<img src=\"data:text/html,<script>alert(1)</script>\">"
+                + "<a href=\"data:text/html;base64,PHNjcmlwdD4=\">x</a>");
+        assertThat(out).doesNotContain("data:").doesNotContain("img").doesNotContain("script").contains("x");
+    }
+
+    @Test
+    void obfuscatedJavascriptAndVbscriptLinksAndCssExpressionsAreRemoved() {
+        String out = BodySanitizer.html("<a href=\"jav&#x09;ascript:alert(1)\">a</a>"
+                + "<a href=\" javascript:alert(2)\">b</a><a href=\"vbscript:msgbox(3)\">c</a>"
+                + "<div style=\"width: expression(alert(4))\">d</div>"
+                + "<svg onload=\"alert(5)\"><script>alert(6)</script></svg>"
+                + "<math><mtext><table><mglyph><style><img src=x onerror=alert(7)></style></mglyph></table></mtext></math>"
+                + "<body onload=\"alert(8)\">e</body>");
+        assertThat(out).doesNotContainIgnoringCase("script").doesNotContain("alert").doesNotContain("expression")
+                .doesNotContain("onload").doesNotContain("onerror").doesNotContain("style")
+                .contains("a").contains("b").contains("c").contains("d").contains("e");
     }
 }

@@ -166,4 +166,60 @@ class ReportBuilderTest {
         assertThat(bundle.toJson()).contains("Phish 🎣");
         assertThat(BundleValidator.problems(bundle.json())).isEmpty();
     }
+
+    @Test
+    void anExecutableDeclaredAsPdfIsFlaggedRenamedAndNeverImported() {
+        byte[] exe = {'M', 'Z', (byte) 0x90, 0, 3, 0};
+        Envelope e = base().subject("invoice")
+                .attachment(EnvelopeAttachment.of("Invoice.pdf", "application/pdf", false, AttachmentKind.FILE, exe))
+                .attachment(EnvelopeAttachment.of("invoice.pdf.BIN", "text/plain", false, AttachmentKind.FILE,
+                        "x".getBytes(StandardCharsets.UTF_8)))
+                .build();
+        JsonNode report = object(builder.build(e), "report"); // defaults: import connectors may trigger
+        JsonNode file = report.get("x_opencti_files").get(0);
+        assertThat(file.get("name").asText()).isEqualTo("Invoice.pdf.bin");
+        assertThat(file.get("mime_type").asText()).isEqualTo("application/octet-stream");
+        assertThat(file.get("no_trigger_import").asBoolean()).isTrue();
+        assertThat(report.get("x_opencti_files").get(1).get("name").asText()).isEqualTo("invoice.pdf (2).BIN");
+        assertThat(report.get("x_opencti_files").get(1).get("no_trigger_import").asBoolean()).isFalse();
+        assertThat(report.get("description").asText()).contains("**Attachments flagged:**")
+                .contains("- Invoice.pdf: declared application/pdf, but the content is a Windows/DOS executable");
+    }
+
+    @Test
+    void anEmptyAttachmentIsListedButNotUploaded() {
+        Envelope e = base().subject("empty")
+                .attachment(EnvelopeAttachment.of("empty.txt", "text/plain", false, AttachmentKind.FILE, new byte[0]))
+                .build();
+        JsonNode report = object(builder.build(e), "report");
+        assertThat(report.get("x_opencti_files")).isEmpty();
+        assertThat(report.get("description").asText()).contains("- empty.txt: empty file (0 bytes), not uploaded");
+    }
+
+    @Test
+    void aHugeSubjectIsCutForTheNameAndTheIdButKeptWholeInTheDescription() {
+        String subject = "🎣".repeat(499) + "x".repeat(100_000);
+        StixBundle bundle = builder.build(base().subject(subject).build());
+        JsonNode report = object(bundle, "report");
+        String name = report.get("name").asText();
+        assertThat(name).hasSizeLessThanOrEqualTo(ReportBuilder.MAX_NAME_LENGTH).endsWith("x…");
+        assertThat(name.codePoints().filter(cp -> cp == 0xFFFD)).isEmpty();
+        assertThat(bundle.reportId()).isEqualTo(StixIds.reportId(name, Instant.parse("2025-05-09T10:11:12Z")));
+        assertThat(report.get("description").asText()).contains("x".repeat(100_000));
+        assertThat(BundleValidator.problems(bundle.json())).isEmpty();
+    }
+
+    @Test
+    void aSubjectAtTheLimitKeepsThePythonCompatibleName() {
+        String subject = "s".repeat(ReportBuilder.MAX_NAME_LENGTH);
+        assertThat(object(builder.build(base().subject(subject).build()), "report").get("name").asText())
+                .isEqualTo(subject);
+    }
+
+    @Test
+    void aNameCutInsideASurrogatePairDropsTheWholeCharacter() {
+        String subject = "a".repeat(ReportBuilder.MAX_NAME_LENGTH - 2) + "🎣🎣🎣";
+        String name = object(builder.build(base().subject(subject).build()), "report").get("name").asText();
+        assertThat(name).isEqualTo("a".repeat(ReportBuilder.MAX_NAME_LENGTH - 2) + "…");
+    }
 }
