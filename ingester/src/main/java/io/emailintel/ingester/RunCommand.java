@@ -69,8 +69,9 @@ final class RunCommand implements Callable<Integer> {
             }
             Ingester ingester;
             try {
-                ingester = Ingester.start(config, Clock.systemUTC(), interruptible, () -> stop.getCount() == 0,
-                        registry, health);
+                ingester = StartupRetry.untilBrokerReachable(() -> Ingester.start(config, Clock.systemUTC(),
+                        interruptible, () -> stop.getCount() == 0, registry, health), interruptible,
+                        () -> stop.getCount() == 0);
             } catch (InterruptedException e) {
                 return ExitCodes.OK;
             }

@@ -17,6 +17,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +52,11 @@ public final class FakeOpenCti implements AutoCloseable {
     public volatile Predicate<String> rejectBundle = b -> false;
     /** stixBundlePush of a bundle matching this gets HTTP 500 every time. */
     volatile Predicate<String> failBundle = b -> false;
+    /**
+     * When above 0, every answer is sent this many milliseconds after the request was handled: a slow
+     * platform that did the work (a pushed bundle is recorded at once) but answers late.
+     */
+    public volatile long responseDelayMillis;
     /** What the connector queue details report, in bytes. */
     volatile long queueBytes;
 
@@ -62,6 +69,7 @@ public final class FakeOpenCti implements AutoCloseable {
     final List<String> works = new CopyOnWriteArrayList<>();
     final List<ClosedWork> closedWorks = new CopyOnWriteArrayList<>();
     public final List<String> apiBundles = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> acceptedUnanswered = new ConcurrentHashMap<>();
 
     public FakeOpenCti(TestBroker broker, String name) throws IOException {
         this.broker = broker;
@@ -78,7 +86,9 @@ public final class FakeOpenCti implements AutoCloseable {
         broker.deleteQueueAfterwards(pushQueue);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.setExecutor(executor);
-        server.createContext("/graphql", this::handle);
+        // any path ending in /graphql: a client configured with url()/name posts to /name/graphql, which lets a
+        // test tell its clients apart (acceptedUnanswered)
+        server.createContext("/", this::handle);
         server.start();
     }
 
@@ -90,7 +100,27 @@ public final class FakeOpenCti implements AutoCloseable {
         return pushQueue;
     }
 
+    /**
+     * Bundles taken by stixBundlePush whose answer has not been sent yet, from clients whose OPENCTI_URL is
+     * {@code url() + pathPrefix} (e.g. {@code "/victim"}; {@code ""} for {@link #url()} itself). A client
+     * killed now has a bundle the platform holds but the client never heard about.
+     */
+    public int acceptedUnanswered(String pathPrefix) {
+        AtomicInteger n = acceptedUnanswered.get(pathPrefix);
+        return n == null ? 0 : n.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        if (!path.endsWith("/graphql")) {
+            try (exchange) {
+                respond(exchange, 404, "{}");
+            }
+            return;
+        }
+        AtomicInteger unanswered = acceptedUnanswered.computeIfAbsent(
+                path.substring(0, path.length() - "/graphql".length()), k -> new AtomicInteger());
+        boolean accepted = false;
         try (exchange) {
             requests.incrementAndGet();
             byte[] in = exchange.getRequestBody().readAllBytes();
@@ -149,6 +179,8 @@ public final class FakeOpenCti implements AutoCloseable {
                     return;
                 }
                 apiBundles.add(bundle);
+                unanswered.incrementAndGet();
+                accepted = true;
                 data.put("stixBundlePush", true);
             } else if (query.contains("about")) {
                 healthQueries.incrementAndGet();
@@ -162,10 +194,22 @@ public final class FakeOpenCti implements AutoCloseable {
             respond(exchange, 200, JSON.writeValueAsString(out));
         } catch (RuntimeException e) {
             respond(exchange, 500, "{}");
+        } finally {
+            if (accepted) {
+                unanswered.decrementAndGet();
+            }
         }
     }
 
-    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+    private void respond(HttpExchange exchange, int status, String body) throws IOException {
+        long delay = responseDelayMillis;
+        if (delay > 0) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
