@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * concurrency} worker threads. An envelope is acked only after OpenCTI has its bundle, or after the broker
  * confirmed it into a retry tier, the dead-letter queue or back onto the work queue; when even that fails it
  * is nacked with requeue. Consuming follows the {@link ConsumerGate}: the consumer is cancelled while the
- * gate is shut and re-registered when it opens.
+ * gate is shut and re-registered when it opens. Large envelopes take turns within a {@link MemoryBudget}.
  */
 public final class EnvelopeConsumer implements AutoCloseable {
 
@@ -38,6 +38,7 @@ public final class EnvelopeConsumer implements AutoCloseable {
     private final ConsumerGate gate;
     private final IngestMetrics metrics;
     private final ExecutorService workers;
+    private final MemoryBudget memory = MemoryBudget.ofHeap(Runtime.getRuntime());
     private final Object channelLock = new Object();
     private final AtomicInteger inFlight = new AtomicInteger();
     private Channel channel;
@@ -162,8 +163,12 @@ public final class EnvelopeConsumer implements AutoCloseable {
             return;
         }
         EnvelopeProcessor.Attempt attempt;
-        try {
+        try (MemoryBudget.Lease room = memory.reserve(body.length)) {
             attempt = processor.process(body, props.getHeaders());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            nack(tag);
+            return;
         } catch (RuntimeException e) {
             attempt = new EnvelopeProcessor.Attempt("", "", null, null, Failure.classify(e, "process"));
         }

@@ -9,7 +9,6 @@ import io.emailintel.ingester.stix.StixBundle;
 import io.emailintel.tls.TlsTrust;
 import io.emailintel.topology.BrokerUri;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -76,8 +75,7 @@ public final class PushPublisher implements BundleSink {
             pooled.returned().set(false);
             int seq = 1;
             for (ObjectNode part : parts) {
-                byte[] body = new StixBundle(null, PushMessages.message(part, seq++,
-                        registration.connectorUserId(), workId)).toJson().getBytes(StandardCharsets.UTF_8);
+                byte[] body = PushMessages.body(part, seq++, registration.connectorUserId(), workId);
                 pooled.channel().basicPublish(registration.pushExchange(), registration.pushRouting(), true,
                         PROPERTIES, body);
             }

@@ -13,7 +13,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -217,7 +216,9 @@ public final class ReportBuilder {
             EnvelopeAttachment a = uploaded.get(i);
             ObjectNode file = files.addObject();
             file.put("name", names.get(i));
-            file.put("data", Base64.getEncoder().encodeToString(a.content()));
+            // a BinaryNode over the envelope's array, not a copy: Jackson writes it as standard padded base64
+            // (what Base64.getEncoder() gives), so a 12 MiB attachment is never held as a 16 MiB String too
+            file.put("data", a.content());
             file.put("mime_type", verdicts.get(i).mimeType());
             file.putArray("object_marking_refs").add(options.tlp().markingId());
             file.put("no_trigger_import", options.noTriggerImport() || verdicts.get(i).flagged());

@@ -8,8 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emailintel.ingester.stix.ReportBuilder;
 import io.emailintel.ingester.stix.ReportOptions;
 import io.emailintel.ingester.stix.StixBundle;
+import io.emailintel.model.AttachmentKind;
+import io.emailintel.model.Envelope;
+import io.emailintel.model.EnvelopeAttachment;
 import io.emailintel.model.EnvelopeFixtures;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Random;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,6 +54,45 @@ class PushMessagesTest {
         assertThat(m.get("draft_id").isNull()).isTrue();
         assertThat(m.get("work_id").asText()).isEqualTo("work-1");
         JsonNode decoded = JsonMapper.builder().build().readTree(Base64.getDecoder().decode(m.get("content").asText()));
-        assertThat(decoded).isEqualTo(part);
+        // compared as JSON: in memory, attachment data is a BinaryNode; on the wire it is base64 text
+        assertThat(decoded).isEqualTo(readTree(new StixBundle(null, part).toUtf8()));
+    }
+
+    @Test
+    void thePublishedBodyIsTheMessageAsUtf8JsonByteForByte() {
+        for (ObjectNode part : PushMessages.split(bundle)) {
+            byte[] expected = new StixBundle(null, PushMessages.message(part, 2, "user-1", "work \"1\""))
+                    .toJson().getBytes(StandardCharsets.UTF_8);
+            assertThat(PushMessages.body(part, 2, "user-1", "work \"1\"")).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aLargeAttachmentWithNonAsciiTextStreamsToTheSameBytes() {
+        byte[] pdf = new byte[3 * 1024 * 1024 + 1];
+        new Random(1).nextBytes(pdf);
+        Envelope e = Envelope.builder().source(EnvelopeFixtures.source("big")).subject("réunion été 🚨 advisory")
+                .receivedAt(java.time.Instant.parse("2026-01-02T03:04:05Z")).fetchCycleId("c1")
+                .fetchedAt(java.time.Instant.parse("2026-01-02T03:04:06Z"))
+                .attachment(EnvelopeAttachment.of("big.pdf", "application/pdf", false, AttachmentKind.FILE, pdf))
+                .build();
+        StixBundle big = new ReportBuilder(ReportOptions.defaults(), Clock.systemUTC()).build(e);
+        ObjectNode report = PushMessages.split(big).get(2);
+
+        byte[] body = PushMessages.body(report, 3, "user-1", "work-1");
+
+        assertThat(body).isEqualTo(new StixBundle(null, PushMessages.message(report, 3, "user-1", "work-1"))
+                .toJson().getBytes(StandardCharsets.UTF_8));
+        JsonNode decoded = readTree(Base64.getDecoder().decode(readTree(body).get("content").asText()));
+        assertThat(Base64.getDecoder().decode(decoded.at("/objects/0/x_opencti_files/0/data").asText()))
+                .isEqualTo(pdf);
+    }
+
+    private static JsonNode readTree(byte[] json) {
+        try {
+            return JsonMapper.builder().build().readTree(json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
