@@ -11,7 +11,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The harness runs end to end at toy sizes (it checks the harness, not the speed). */
+/**
+ * The harness runs end to end at toy sizes (it checks the harness, not the speed): every section, the
+ * findings, and the hand-written notes carried over. It runs the packaged fetcher and ingester jars, found
+ * next to this module ({@code ../fetcher/target}, {@code ../ingester/target}), which the reactor packages first.
+ */
 @ExtendWith(RabbitBrokerExtension.class)
 class BenchSmokeIT {
 
@@ -21,6 +25,9 @@ class BenchSmokeIT {
     @Test
     void smokeRunWritesEveryResultTable(TestBroker broker) throws Exception {
         Path out = dir.resolve("RESULTS.md");
+        String notes = "<!-- notes:start -->\nProfiling, before: 120 e-mails/s; after: *240* | kept as written.\n"
+                + "<!-- notes:end -->";
+        Files.writeString(out, "# old results\n\n" + notes + "\n");
         int code = new CommandLine(new BenchMain()).execute("--smoke", "--broker", broker.uri(), "--out",
                 out.toString(), "--prefix", broker.prefix());
         assertThat(code).isZero();
@@ -28,6 +35,12 @@ class BenchSmokeIT {
         assertThat(md).contains("## Machine").contains("RabbitMQ").contains("## 1. Broker baseline")
                 .contains("| 26 KiB | 50 |").contains("| 290 KiB | 10 |")
                 .contains("## 2. Fetcher").contains("| 40 | 40 |")
-                .contains("## 5. Memory bound").contains("| 60 | 60 |");
+                .contains("## 3. Ingester").contains("| 1 | 40 |").contains("| 2 | 40 |")
+                .contains("## 4. End to end").contains("| 30 | ")
+                .contains("## 5. Memory bound").contains("| 60 | 60 |")
+                .contains("### Ingester half").contains("| 4 | 2 |")
+                .contains("## Findings").contains("p99 latency").contains("GraphQL calls per e-mail")
+                .doesNotContain("# old results");
+        assertThat(md).endsWith(notes + "\n");
     }
 }
