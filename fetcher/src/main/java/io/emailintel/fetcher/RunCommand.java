@@ -1,6 +1,7 @@
 package io.emailintel.fetcher;
 
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.emailintel.cli.Cli;
 import io.emailintel.cli.ConfigOptions;
 import io.emailintel.cli.ExitCodes;
@@ -79,11 +80,11 @@ final class RunCommand implements Callable<Integer> {
                     Sleeper.SYSTEM, clock, metrics) : null;
             CursorStore store = graph ? FetcherRuntime.cursorStore(config) : null;
             Duration period = config.get(FetcherSettings.DURATION_PERIOD);
-            Connection connection = connect(config, health);
+            Connection connection = connectAndDeclare(config, health, topology);
             if (connection == null) {
                 return ExitCodes.OK; // stopped while waiting for the broker
             }
-            try (connection; QueueDepths depths = declareAndWatch(connection, topology, registry)) {
+            try (connection; QueueDepths depths = new QueueDepths(connection, topology, registry, 15_000)) {
                 int failures = 0;
                 while (!stop.get()) {
                     boolean ok = cycle(config, mailbox, store, connection, topology, clock, metrics, health);
@@ -102,25 +103,28 @@ final class RunCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** Declares the pipeline, then reports its queue depths (the fetcher is the one process that does). */
-    private static QueueDepths declareAndWatch(Connection connection, Topology topology,
-                                               PrometheusMeterRegistry registry) throws IOException, TimeoutException {
-        topology.declare(connection);
-        log.info("pipeline declared: {}", topology);
-        return new QueueDepths(connection, topology, registry, 15_000);
-    }
-
-    /** Connects; with {@code run} (not {@code --once}) an unreachable broker is retried with back-off. */
-    private Connection connect(Config config, Health health) throws IOException, TimeoutException,
-            InterruptedException {
+    /**
+     * Connects and declares the pipeline; with {@code run} (not {@code --once}) an unreachable broker is retried
+     * with back-off, and so is a connection lost while declaring (amqp-client's automatic recovery only starts
+     * once we hold the connection, and the declare would otherwise end the process). A declare refused on a
+     * connection that stays open (e.g. a queue with other arguments) is a configuration error and is thrown.
+     */
+    private Connection connectAndDeclare(Config config, Health health, Topology topology) throws IOException,
+            TimeoutException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
+            Connection c = null;
             try {
-                Connection c = CommonSettings.brokerUri(config).connect("email-intel-fetcher");
+                c = CommonSettings.brokerUri(config).connect("email-intel-fetcher");
                 health.follow("broker", c);
+                topology.declare(c);
+                log.info("pipeline declared: {}", topology);
                 return c;
-            } catch (IOException | TimeoutException e) {
-                if (once) {
+            } catch (IOException | TimeoutException | ShutdownSignalException e) {
+                if (once || (c != null && c.isOpen())) {
                     throw e;
+                }
+                if (c != null) {
+                    c.abort();
                 }
                 Duration wait = backoff(attempt, MAX_BACKOFF);
                 log.error("broker {} unreachable ({}); retrying in {}", config.get(CommonSettings.RABBITMQ_URI),

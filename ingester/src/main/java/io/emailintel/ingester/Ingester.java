@@ -31,6 +31,8 @@ import io.emailintel.topology.Topology;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -124,10 +126,13 @@ final class Ingester implements AutoCloseable {
         }
         Connection pipeline = CommonSettings.brokerUri(config).connect("email-intel-ingester " + instance);
         health.follow("broker", pipeline);
+        // what a failed start (e.g. the broker connection lost half-way) must take down before it is retried
+        Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             topology.declare(pipeline);
             log.info("pipeline declared: {}", topology);
             BundleSink sink = sink(config, output, client, registration, connectorId, timeout, instance);
+            started.push(sink);
             WorkApi workApi = client != null ? client : new LocalWorkApi();
             Works works = new Works(workApi, connectorId, clock, config.get(IngesterSettings.WORK_QUIET_PERIOD));
             ConsumerGate gate = new ConsumerGate();
@@ -138,6 +143,7 @@ final class Ingester implements AutoCloseable {
                 }
                 sink.checkReachable();
             }, sleeper, config.get(IngesterSettings.CIRCUIT_PROBE_INTERVAL), gate);
+            started.push(circuit::close);
             IngestMetrics metrics = new IngestMetrics(registry, clock);
             metrics.circuit(circuit::isOpen);
             circuit.onOpenChange(open -> {
@@ -162,6 +168,7 @@ final class Ingester implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+            started.push(timers::shutdownNow);
             if (client != null) {
                 Heartbeat heartbeat = new Heartbeat(client, connectorId, config.get(IngesterSettings.QUEUE_THRESHOLD),
                         over -> gate.set(ConsumerGate.OPENCTI_OVERLOADED, over));
@@ -175,6 +182,13 @@ final class Ingester implements AutoCloseable {
                     ? "OpenCTI (" + config.get(IngesterSettings.QUEUE_PROTOCOL) + " protocol)" : output.directory());
             return new Ingester(config, pipeline, sink, works, circuit, router, consumer, timers);
         } catch (Exception e) {
+            for (AutoCloseable part : started) {
+                try {
+                    part.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             pipeline.abort();
             throw e;
         }

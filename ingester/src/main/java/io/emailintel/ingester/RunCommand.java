@@ -8,10 +8,13 @@ import io.emailintel.config.Config;
 import io.emailintel.ingester.consume.Sleeper;
 import io.emailintel.ops.Health;
 import io.emailintel.ops.OpsServer;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.emailintel.config.ValueTypes;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -69,9 +72,19 @@ final class RunCommand implements Callable<Integer> {
             }
             Ingester ingester;
             try {
-                ingester = StartupRetry.untilBrokerReachable(() -> Ingester.start(config, Clock.systemUTC(),
-                        interruptible, () -> stop.getCount() == 0, registry, health), interruptible,
-                        () -> stop.getCount() == 0);
+                ingester = StartupRetry.untilBrokerReachable(() -> {
+                    Set<Meter.Id> before = new HashSet<>();
+                    registry.getMeters().forEach(m -> before.add(m.getId()));
+                    try {
+                        return Ingester.start(config, Clock.systemUTC(), interruptible, () -> stop.getCount() == 0,
+                                registry, health);
+                    } catch (Exception e) {
+                        // the next attempt registers its own meters (e.g. the circuit state of its own circuit)
+                        registry.getMeters().stream().filter(m -> !before.contains(m.getId())).toList()
+                                .forEach(registry::remove);
+                        throw e;
+                    }
+                }, interruptible, () -> stop.getCount() == 0);
             } catch (InterruptedException e) {
                 return ExitCodes.OK;
             }

@@ -1,7 +1,7 @@
 package io.emailintel.ingester;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.PossibleAuthenticationFailureException;
+import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.emailintel.cli.Cli;
 import io.emailintel.ingester.consume.Sleeper;
@@ -68,12 +68,14 @@ final class StartupRetry {
 
     /**
      * A connection refused, reset, closed or timed out on the way to the broker, or closed by the broker
-     * (e.g. shutting down); not a refused login and not a channel error such as a queue declared with other
-     * arguments.
+     * (e.g. shutting down), also when it happens during the login handshake; not a refused login and not a
+     * channel error such as a queue declared with other arguments.
      */
     static boolean isBrokerNetworkFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof PossibleAuthenticationFailureException) {
+            // the broker said ACCESS_REFUSED; its parent PossibleAuthenticationFailureException is also what
+            // amqp-client throws for any connection reset during the handshake, which is network (below)
+            if (t instanceof AuthenticationFailureException) {
                 return false;
             }
         }

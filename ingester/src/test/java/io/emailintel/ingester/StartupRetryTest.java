@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.AuthenticationFailureException;
+import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import com.rabbitmq.client.ShutdownSignalException;
 import com.rabbitmq.client.impl.AMQImpl;
 import java.io.IOException;
@@ -30,13 +31,17 @@ class StartupRetryTest {
                 case 2 -> throw new AlreadyClosedException(new ShutdownSignalException(true, false, null, null, "",
                         new SocketException("Connection reset")));
                 case 3 -> throw new IOException(new SocketException("Broken pipe"));
+                // what amqp-client throws when the connection is reset during the login handshake
+                case 4 -> throw new PossibleAuthenticationFailureException(new AlreadyClosedException(
+                        new ShutdownSignalException(true, false, null, null, "", new SocketException("Connection reset"))));
                 default -> {
                     return "running";
                 }
             }
         }, slept::add, () -> false);
         assertThat(started).isEqualTo("running");
-        assertThat(slept).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8));
+        assertThat(slept).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8),
+                Duration.ofSeconds(16));
     }
 
     @Test
