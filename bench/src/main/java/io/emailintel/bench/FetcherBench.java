@@ -6,6 +6,7 @@ import io.emailintel.config.CommonSettings;
 import io.emailintel.fetcher.fake.FakeGraph;
 import io.emailintel.topology.BrokerUri;
 import io.emailintel.topology.Topology;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,15 +18,29 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
-/** Section 2: the packaged fetcher ({@code run --once}) against a synthetic mailbox in a {@link FakeGraph}. */
+/**
+ * Section 2: the packaged fetcher ({@code run --once}) against a synthetic mailbox in a {@link FakeGraph}: 20 KB
+ * HTML bodies, a 200 KiB PDF on every tenth e-mail, a disallowed .exe on every twentieth (offset by one).
+ *
+ * <p>Standalone: {@code java -cp bench/target/bench.jar io.emailintel.bench.FetcherBench [emails] [xmx]
+ * [fetcher.jar] [broker] [-- extra JVM options for the fetcher, e.g. -XX:StartFlightRecording=…]}.
+ */
 final class FetcherBench {
 
-    /** One measured fetcher run. */
+    /**
+     * One measured fetcher run; {@code requestsByKind} splits the Graph requests by what they asked for; the CPU
+     * seconds (the fetcher process's, and this JVM's, which is mostly the FakeGraph) are less sensitive than
+     * wall time to other work on a shared machine.
+     */
     record Result(int emails, int published, double seconds, int graphRequests, long peakHeapBytes,
-                  long peakRssKib, int exitCode) {
+                  long peakRssKib, int exitCode, Map<String, Integer> requestsByKind, int maxConcurrentRequests,
+                  double fetcherCpuSeconds, double benchCpuSeconds) {
         double emailsPerSecond() {
             return published / seconds;
         }
@@ -36,6 +51,9 @@ final class FetcherBench {
     }
 
     private static final String MAILBOX = "cti@example.org";
+    /** The body size the issue specifies for the synthetic mailbox. */
+    static final int BODY_CHARS = 20_000;
+    private static final String BODY = htmlBody();
 
     private final BrokerUri uri;
     private final String broker;
@@ -48,6 +66,11 @@ final class FetcherBench {
     }
 
     Result run(int emails, String prefix, String xmx) throws Exception {
+        return run(emails, prefix, xmx, List.of());
+    }
+
+    /** As above, with extra JVM options for the fetcher process (a flight recording, GC logging). */
+    Result run(int emails, String prefix, String xmx, List<String> jvmOptions) throws Exception {
         Path dir = Files.createTempDirectory("bench-fetcher");
         Topology topology = new Topology(prefix, CommonSettings.RETRY_DELAYS.parse(
                 CommonSettings.RETRY_DELAYS.defaultValue()));
@@ -58,14 +81,15 @@ final class FetcherBench {
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             for (int i = 0; i < emails; i++) {
                 Instant at = now.minus(Duration.ofSeconds(emails - i + 60L));
+                FakeGraph.Content content = FakeGraph.Content.of("advisory " + i).withBody("html", BODY);
                 if (i % 10 == 0) {
-                    graph.add("inbox-id", at, "advisory " + i, new FakeGraph.Attachment("a" + i, "fileAttachment",
+                    graph.add("inbox-id", at, content, new FakeGraph.Attachment("a" + i, "fileAttachment",
                             "report.pdf", "application/pdf", pdf, false));
                 } else if (i % 20 == 1) {
-                    graph.add("inbox-id", at, "advisory " + i, new FakeGraph.Attachment("x" + i, "fileAttachment",
+                    graph.add("inbox-id", at, content, new FakeGraph.Attachment("x" + i, "fileAttachment",
                             "tool.exe", "application/x-msdownload", exe, false));
                 } else {
-                    graph.add("inbox-id", at, "advisory " + i);
+                    graph.add("inbox-id", at, content);
                 }
             }
             int opsPort;
@@ -93,21 +117,27 @@ final class FetcherBench {
                     "  port: " + opsPort,
                     ""));
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long benchCpuStart = os.getProcessCpuTime();
             long start = System.nanoTime();
-            Process process = new ProcessBuilder(List.of(java.toString(), "-Xmx" + xmx,
+            List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx" + xmx,
                     "-Djavax.net.ssl.trustStore=" + System.getProperty("javax.net.ssl.trustStore"),
                     "-Djavax.net.ssl.trustStorePassword=" + System.getProperty("javax.net.ssl.trustStorePassword"),
-                    "-Djavax.net.ssl.trustStoreType=" + System.getProperty("javax.net.ssl.trustStoreType"),
-                    "-jar", fetcherJar.toString(), "run", "--once", "--config", yml.toString()))
+                    "-Djavax.net.ssl.trustStoreType=" + System.getProperty("javax.net.ssl.trustStoreType")));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", fetcherJar.toString(), "run", "--once", "--config", yml.toString()));
+            Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("fetcher.log").toFile())
                     .start();
             long peakHeap = 0;
             long peakRss = 0;
+            Duration fetcherCpu = Duration.ZERO;
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
             try {
                 while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {
                     peakRss = Math.max(peakRss, rssKib(process.pid()));
+                    fetcherCpu = process.info().totalCpuDuration().orElse(fetcherCpu);
                     peakHeap = Math.max(peakHeap, heapUsed(http, opsPort));
                     if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(30)) {
                         throw new IllegalStateException("the fetcher did not finish in 30 minutes");
@@ -118,6 +148,7 @@ final class FetcherBench {
                 process.waitFor(10, TimeUnit.SECONDS);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            double benchCpu = (os.getProcessCpuTime() - benchCpuStart) / 1e9;
             int exit = process.exitValue();
             String log = Files.readString(dir.resolve("fetcher.log"));
             if (exit != 0 || log.contains("OutOfMemoryError")) {
@@ -128,8 +159,79 @@ final class FetcherBench {
                 published = (int) ch.queueDeclarePassive(topology.workQueue()).getMessageCount();
             }
             topology.delete(connection);
-            return new Result(emails, published, seconds, graph.requests().size(), peakHeap, peakRss, exit);
+            List<FakeGraph.Request> requests = graph.requests();
+            Map<String, Integer> byKind = new TreeMap<>();
+            for (FakeGraph.Request r : requests) {
+                byKind.merge(kind(r), 1, Integer::sum);
+            }
+            return new Result(emails, published, seconds, requests.size(), peakHeap, peakRss, exit, byKind,
+                    graph.maxConcurrentRequests(), fetcherCpu.toNanos() / 1e9, benchCpu);
         }
+    }
+
+    /** What a request asked for, its ids left out: listing, listing next page, attachment content, … */
+    static String kind(FakeGraph.Request r) {
+        String path = r.path();
+        if (path.startsWith("token:")) {
+            return "token";
+        }
+        String query = r.query() == null ? "" : r.query();
+        if (path.matches(".*/mailFolders/[^/]+/messages")) {
+            return query.contains("skip") ? "listing (next page)" : "listing (first page)";
+        }
+        if (path.contains("/delta")) {
+            return "delta";
+        }
+        if (path.endsWith("/$value")) {
+            return "attachment $value";
+        }
+        if (path.matches(".*/messages/[^/]+/attachments/[^/]+")) {
+            return "attachment (contentBytes)";
+        }
+        if (path.matches(".*/messages/[^/]+/attachments")) {
+            return "attachment list";
+        }
+        if (path.matches(".*/messages/[^/]+")) {
+            return "message";
+        }
+        return path.contains("mailFolders") ? "folders" : "other " + path;
+    }
+
+    /** An HTML advisory of about {@link #BODY_CHARS} characters: headings, paragraphs, links, an IOC table. */
+    static String htmlBody() {
+        StringBuilder b = new StringBuilder("<html><head><style>p{margin:0}</style></head><body>");
+        b.append("<h1>Vendor advisory</h1>");
+        for (int n = 0; b.length() < BODY_CHARS - 400; n++) {
+            b.append("<h2>Finding ").append(n).append("</h2><p>The actor used <b>spear-phishing</b> with a lure ")
+                    .append("document; see <a href=\"https://vendor.example/advisories/").append(n)
+                    .append("\">the full write-up</a>. Indicators:</p><table><tr><td>198.51.100.").append(n % 250)
+                    .append("</td><td>evil-").append(n).append(".example</td><td>")
+                    .append(String.format("%064x", (long) n * 2654435761L)).append("</td></tr></table>");
+        }
+        return b.append("<p>TLP:AMBER+STRICT — do not forward.</p></body></html>").toString();
+    }
+
+    /** A standalone run (see the class comment); prints the result and the requests by kind. */
+    public static void main(String[] args) throws Exception {
+        List<String> own = new ArrayList<>(List.of(args));
+        List<String> jvm = new ArrayList<>();
+        int dashes = own.indexOf("--");
+        if (dashes >= 0) {
+            jvm.addAll(own.subList(dashes + 1, own.size()));
+            own = new ArrayList<>(own.subList(0, dashes));
+        }
+        int emails = own.size() > 0 ? Integer.parseInt(own.get(0)) : 10_000;
+        String xmx = own.size() > 1 ? own.get(1) : "512m";
+        Path jar = Path.of(own.size() > 2 ? own.get(2) : "fetcher/target/fetcher.jar");
+        String broker = own.size() > 3 ? own.get(3) : "amqp://guest:guest@127.0.0.1:5672/%2F";
+        String prefix = "bench-fetcher-" + Long.toHexString(System.nanoTime());
+        Result r = new FetcherBench(broker, jar).run(emails, prefix, xmx, jvm);
+        System.out.printf("e-mails %d, published %d, %.2f s, %.0f e-mails/s, %d Graph requests (%.3f/e-mail, at most "
+                        + "%d at once), peak heap %.0f MiB, peak RSS %.0f MiB; CPU s: fetcher %.1f (sampled to its last "
+                        + "100 ms), bench JVM with the FakeGraph %.1f%n", r.emails(), r.published(), r.seconds(),
+                r.emailsPerSecond(), r.graphRequests(), r.requestsPerEmail(), r.maxConcurrentRequests(),
+                r.peakHeapBytes() / 1048576.0, r.peakRssKib() / 1024.0, r.fetcherCpuSeconds(), r.benchCpuSeconds());
+        r.requestsByKind().forEach((k, n) -> System.out.printf("  %-28s %6d%n", k, n));
     }
 
     private static String tail(String log) {
