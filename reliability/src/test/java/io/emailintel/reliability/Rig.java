@@ -10,6 +10,7 @@ import io.emailintel.ingester.FakeOpenCti;
 import io.emailintel.testing.TestBroker;
 import io.emailintel.topology.Topology;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,11 @@ final class Rig implements AutoCloseable {
     private final Instant started = Instant.now();
     private int logs;
     String brokerUriForProcesses;
+    /** Where the ingesters reach OpenCTI; through {@link #proxyOpenCti()} when a scenario cuts it. */
+    String openCtiUrlForProcesses;
+    /** Overrides the platform broker port that OpenCTI announces (MQ_PORT), e.g. to a proxy's. */
+    Integer pushBrokerPortForProcesses;
+    private final List<ChaosProxy> proxies = new CopyOnWriteArrayList<>();
 
     Rig(TestBroker broker, String name, int emails) throws Exception {
         this.broker = broker;
@@ -68,6 +74,7 @@ final class Rig implements AutoCloseable {
         this.dir = Files.createTempDirectory("reliability-" + name);
         this.channel = broker.connect().createChannel();
         this.brokerUriForProcesses = broker.uri();
+        this.openCtiUrlForProcesses = openCti.url().toString();
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         byte[] pdf = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < emails; i++) {
@@ -78,6 +85,28 @@ final class Rig implements AutoCloseable {
             graph.add("inbox-id", now.minus(Duration.ofSeconds(emails - i)).minus(Duration.ofHours(1)),
                     subject(i), atts);
         }
+    }
+
+    /**
+     * Puts a {@link ChaosProxy} between every process started from now on and the broker: the fetcher's and
+     * ingesters' pipeline connections and the ingesters' push connection to "OpenCTI's" broker.
+     */
+    ChaosProxy proxyBroker() throws IOException {
+        URI uri = URI.create(broker.uri());
+        ChaosProxy proxy = new ChaosProxy(name + "-broker-proxy", uri.getHost(), uri.getPort());
+        proxies.add(proxy);
+        brokerUriForProcesses = uri.getScheme() + "://" + (uri.getRawUserInfo() == null ? "" : uri.getRawUserInfo() + "@")
+                + uri.getHost() + ":" + proxy.port() + (uri.getRawPath() == null ? "" : uri.getRawPath());
+        pushBrokerPortForProcesses = proxy.port();
+        return proxy;
+    }
+
+    /** Puts a {@link ChaosProxy} between the ingesters started from now on and the fake OpenCTI. */
+    ChaosProxy proxyOpenCti() throws IOException {
+        ChaosProxy proxy = new ChaosProxy(name + "-opencti-proxy", openCti.url().getHost(), openCti.url().getPort());
+        proxies.add(proxy);
+        openCtiUrlForProcesses = "http://127.0.0.1:" + proxy.port();
+        return proxy;
     }
 
     static String subject(int i) {
@@ -116,7 +145,10 @@ final class Rig implements AutoCloseable {
 
     Map<String, String> ingesterEnv() {
         Map<String, String> env = common();
-        env.put("OPENCTI_URL", openCti.url().toString());
+        env.put("OPENCTI_URL", openCtiUrlForProcesses);
+        if (pushBrokerPortForProcesses != null) {
+            env.put("MQ_PORT", pushBrokerPortForProcesses.toString());
+        }
         env.put("OPENCTI_TOKEN", "test-token");
         env.put("CONNECTOR_ID", connectorId);
         env.put("INGESTER_QUICK_RETRY_BACKOFF", "PT0.01S");
@@ -131,7 +163,13 @@ final class Rig implements AutoCloseable {
     }
 
     Process startFetcher() throws IOException {
-        return start("io.emailintel.fetcher.FetcherCommand", fetcherEnv(), "fetcher", "run");
+        return startFetcher(Map.of());
+    }
+
+    Process startFetcher(Map<String, String> extra) throws IOException {
+        Map<String, String> env = fetcherEnv();
+        env.putAll(extra);
+        return start("io.emailintel.fetcher.FetcherCommand", env, "fetcher", "run");
     }
 
     Process startIngester() throws IOException {
@@ -263,6 +301,9 @@ final class Rig implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        for (ChaosProxy proxy : proxies) {
+            proxy.close();
+        }
         for (Process p : processes) {
             if (p.isAlive()) {
                 p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
