@@ -4,6 +4,7 @@ import io.emailintel.topology.BrokerUri;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -103,7 +104,8 @@ public final class BenchMain implements Callable<Integer> {
                 0.5 * baseSmall, "%.0f");
         targets.atMost("2", "Graph requests per e-mail", fr.requestsPerEmail(), 0.25, "%.3f");
 
-        IngesterBench ingesterBench = new IngesterBench(broker, jar("ingester"), prefix);
+        Duration idle = Duration.ofSeconds(smoke ? 1 : 2);
+        IngesterBench ingesterBench = new IngesterBench(broker, jar("ingester"), prefix, idle);
         int ingestEmails = smoke ? 40 : 10_000;
         Instant receivedBase = Instant.now().minusSeconds(86_400).truncatedTo(ChronoUnit.SECONDS);
         List<IngesterBench.Result> ingest = new ArrayList<>();
@@ -116,7 +118,7 @@ public final class BenchMain implements Callable<Integer> {
         md.append("A work queue pre-filled (persistent, with confirms, through the pipeline exchange) with envelopes "
                 + "of the fetcher's mix: a ~20 KB HTML body each, a 200 KiB PDF on 10 %, a disallowed .exe "
                 + "recorded as skipped on 5 %. The packaged ingester (`java -Xmx256m -jar "
-                + "ingester/target/ingester.jar run --exit-when-idle PT2S`, INGESTER_CONCURRENCY=4, "
+                + "ingester/target/ingester.jar run --exit-when-idle " + idle + "`, INGESTER_CONCURRENCY=4, "
                 + "INGESTER_PREFETCH=16, amqp push protocol) drains it into a FakeOpenCti on this machine, whose "
                 + "push queue the bench consumes with manual acks as OpenCTI's workers would. Seconds are from "
                 + "starting the processes to the last push message arriving (JVM start-up and registration "
@@ -137,7 +139,7 @@ public final class BenchMain implements Callable<Integer> {
         targets.atMost("3", "GraphQL calls per e-mail (2 processes)", ingest.get(1).callsPerEmail(), 1.0, "%.4f");
 
         int rate = smoke ? 10 : 100;
-        int e2eSeconds = smoke ? 3 : 60;
+        int e2eSeconds = smoke ? 2 : 60;
         EndToEndBench.Result e2e = new EndToEndBench(broker, jar("fetcher"), jar("ingester"), prefix)
                 .run(rate, e2eSeconds, 2, "PT1S");
         md.append("\n## 4. End to end\n\n");
@@ -181,7 +183,7 @@ public final class BenchMain implements Callable<Integer> {
         md.append("\n### Ingester half\n\n");
         md.append(String.format("%d envelopes, each with one %d MiB PDF attachment (about %.0f MiB of envelope "
                 + "JSON), drained by %d packaged ingesters at `-Xmx256m`, INGESTER_CONCURRENCY=4 and the default "
-                + "INGESTER_PREFETCH=8, as in section 3. The processes run with `-XX:+ExitOnOutOfMemoryError` "
+                + "INGESTER_PREFETCH=8 (so up to 8 delivered envelopes sit in each heap). The processes run with `-XX:+ExitOnOutOfMemoryError` "
                 + "(and a heap dump): an OutOfMemoryError or a non-zero exit fails the harness, so a row here "
                 + "means it finished.%n%n", largeEmails, largeBytes / (1024 * 1024),
                 largeBytes * 4.0 / 3 / 1048576.0, mi.processes()));

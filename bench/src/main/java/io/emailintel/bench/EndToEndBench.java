@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -68,6 +71,14 @@ final class EndToEndBench {
                         List.of("run"), fetcherEnv(broker, topology, graph, dir, pollPeriod), dir);
                 all.addAll(ingesters);
                 all.add(fetcher);
+                // sampling calls /metrics over HTTP: off the arrival loop, so it cannot slow the arrival rate
+                ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "bench-sampler");
+                    t.setDaemon(true);
+                    return t;
+                });
+                sampler.scheduleWithFixedDelay(() -> all.forEach(PackagedProcess::sample), 0, 100,
+                        TimeUnit.MILLISECONDS);
                 try {
                     awaitReady(all, graph);
                     long start = System.nanoTime();
@@ -89,9 +100,6 @@ final class EndToEndBench {
                         } else {
                             graph.add("inbox-id", Instant.now(), content);
                         }
-                        if (i % 20 == 0) {
-                            all.forEach(PackagedProcess::sample);
-                        }
                     }
                     double addSeconds = (System.nanoTime() - start) / 1e9;
                     IngestLog log = awaitIngested(all, ingesters, total, dir);
@@ -106,6 +114,7 @@ final class EndToEndBench {
                             log.envelopeIds().size(), log.percentileMs(50), log.percentileMs(99), log.maxMs(),
                             fetcher.peakHeapBytes(), Ingesters.peakHeap(ingesters), Ingesters.peakRss(ingesters));
                 } finally {
+                    sampler.shutdownNow();
                     for (PackagedProcess p : all) {
                         p.kill();
                     }
@@ -155,7 +164,6 @@ final class EndToEndBench {
                                            Path dir) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (System.nanoTime() < deadline) {
-            all.forEach(PackagedProcess::sample);
             for (PackagedProcess p : all) {
                 if (!p.isAlive()) {
                     p.requireCleanExit();

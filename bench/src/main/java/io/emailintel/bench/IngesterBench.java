@@ -42,16 +42,17 @@ final class IngesterBench {
         }
     }
 
-    private static final Duration IDLE = Duration.ofSeconds(2);
-
     private final String brokerUri;
     private final Path ingesterJar;
     private final String prefix;
+    private final Duration idle;
 
-    IngesterBench(String brokerUri, Path ingesterJar, String prefix) {
+    /** {@code idle}: how long the work queue must stay empty before an ingester exits (after the last push). */
+    IngesterBench(String brokerUri, Path ingesterJar, String prefix, Duration idle) {
         this.brokerUri = brokerUri;
         this.ingesterJar = ingesterJar;
         this.prefix = prefix;
+        this.idle = idle;
     }
 
     Result run(String label, int emails, int processes, String xmx, int concurrency, int prefetch,
@@ -66,7 +67,7 @@ final class IngesterBench {
                 long start = System.nanoTime();
                 List<PackagedProcess> ingesters = Ingesters.start(processes, ingesterJar, xmx,
                         Ingesters.env(broker, openCti, topology, Ingesters.newConnectorId(), concurrency, prefetch),
-                        List.of("run", "--exit-when-idle", IDLE.toString()), dir);
+                        List.of("run", "--exit-when-idle", idle.toString()), dir);
                 try {
                     while (ingesters.stream().anyMatch(PackagedProcess::isAlive)) {
                         ingesters.forEach(PackagedProcess::sample);

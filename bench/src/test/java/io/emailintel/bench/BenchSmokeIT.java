@@ -36,7 +36,7 @@ class BenchSmokeIT {
                 .contains("| 26 KiB | 50 |").contains("| 290 KiB | 10 |")
                 .contains("## 2. Fetcher").contains("| 40 | 40 |")
                 .contains("## 3. Ingester").contains("| 1 | 40 |").contains("| 2 | 40 |")
-                .contains("## 4. End to end").contains("| 30 | ")
+                .contains("## 4. End to end").contains("| 20 | ")
                 .contains("## 5. Memory bound").contains("| 60 | 60 |")
                 .contains("### Ingester half").contains("| 4 | 2 |")
                 .contains("## Findings").contains("p99 latency").contains("GraphQL calls per e-mail")
