@@ -62,7 +62,11 @@ final class AttachmentNames {
             if (ext.length() > 20) {
                 ext = "";
             }
-            result = result.substring(0, MAX_LENGTH - ext.length()) + ext;
+            int cut = MAX_LENGTH - ext.length();
+            if (Character.isHighSurrogate(result.charAt(cut - 1))) {
+                cut--; // never half a character
+            }
+            result = result.substring(0, cut) + ext;
         }
         return result;
     }

@@ -6,13 +6,15 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Structural STIX 2.1 checks on a bundle before it leaves: required common and type-specific properties,
- * id formats, timestamp formats, and that every {@code *_ref(s)} resolves to an object in the bundle.
+ * id formats, timestamp formats, that every {@code *_ref(s)} resolves to an object in the bundle, and that
+ * attached files have safe names, unique ignoring case.
  */
 public final class BundleValidator {
 
@@ -20,6 +22,8 @@ public final class BundleValidator {
             "([a-z][a-z0-9-]*[a-z0-9])--[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     private static final Pattern TIMESTAMP = Pattern.compile(
             "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z");
+    /** No path separators, no leading dot, no control, format (bidi) or separator characters. */
+    private static final Pattern SAFE_NAME = Pattern.compile("(?!\\.)[^/\\\\:\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}]+");
     private static final Map<String, List<String>> REQUIRED = Map.of(
             "report", List.of("created", "modified", "name", "published", "object_refs"),
             "identity", List.of("created", "modified", "name"),
@@ -112,7 +116,46 @@ public final class BundleValidator {
                 }
             }
         }
+        checkFiles(o.get("x_opencti_files"), where, p);
         checkRefs(o, ids, where, p);
+    }
+
+    /**
+     * OpenCTI stores a report's files by lower-cased name, and an analyst downloads them by that name: each
+     * needs a name without path or control characters, unique ignoring case, content and a type.
+     */
+    private static void checkFiles(JsonNode files, String where, List<String> p) {
+        if (files == null) {
+            return;
+        }
+        if (!files.isArray()) {
+            p.add(where + ": x_opencti_files must be a list");
+            return;
+        }
+        Set<String> names = new HashSet<>();
+        for (JsonNode f : files) {
+            String name = text(f, "name");
+            if (name == null || name.isBlank()) {
+                p.add(where + ": a file without a name");
+            } else {
+                if (!SAFE_NAME.matcher(name).matches()) {
+                    p.add(where + ": file name is not safe: " + name.codePoints()
+                            .mapToObj(cp -> cp < 0x20 || cp > 0x7E ? String.format("\\u%04X", cp)
+                                    : Character.toString(cp)).reduce("", String::concat));
+                }
+                if (!names.add(name.toLowerCase(Locale.ROOT))) {
+                    p.add(where + ": two files named " + name + " ignoring case");
+                }
+            }
+            JsonNode data = f.get("data");
+            if (data == null || !(data.isTextual() || data.isBinary())) { // binary: written as base64
+                p.add(where + ": file " + name + " has no data");
+            }
+            String type = text(f, "mime_type");
+            if (type == null || !type.contains("/")) {
+                p.add(where + ": file " + name + " has no MIME type");
+            }
+        }
     }
 
     /** Every {@code *_ref} and {@code *_refs}, at any depth (files carry marking refs too). */

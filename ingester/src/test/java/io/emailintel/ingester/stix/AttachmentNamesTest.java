@@ -67,4 +67,11 @@ class AttachmentNamesTest {
     void nulAndTraversalTogetherLeaveOneHarmlessName() {
         assertThat(AttachmentNames.safe("..\u0000/..\\evil.pdf\u0000.exe")).isEqualTo("__.._evil.pdf_.exe");
     }
+
+    @Test
+    void aLongNameIsNeverCutInsideACharacter() {
+        String out = AttachmentNames.safe("x" + "🎣".repeat(300) + ".pdf");
+        assertThat(out).endsWith(".pdf").hasSizeLessThanOrEqualTo(AttachmentNames.MAX_LENGTH);
+        assertThat(out.codePoints().filter(cp -> Character.getType(cp) == Character.SURROGATE)).isEmpty();
+    }
 }

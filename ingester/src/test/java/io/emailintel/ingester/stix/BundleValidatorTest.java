@@ -96,4 +96,33 @@ class BundleValidatorTest {
         assertThatThrownBy(() -> BundleValidator.validate(b)).isInstanceOf(InvalidBundleException.class)
                 .hasMessageContaining("no objects");
     }
+
+    private static ObjectNode file(ObjectNode bundle) {
+        return (ObjectNode) report(bundle).get("x_opencti_files").get(0);
+    }
+
+    @Test
+    void fileNamesMustBeSafe() {
+        for (String bad : new String[] {"../x.pdf", "a\\b.pdf", ".hidden", "nul\u0000.pdf", "rtl\u202Efdp.exe",
+                "line\u2028break", "C:x", " "}) {
+            assertThat(problemsAfter(b -> file(b).put("name", bad))).as(bad).anyMatch(p -> p.contains("file"));
+        }
+        assertThat(problemsAfter(b -> file(b).put("name", "rapport été 🎣 (2).pdf"))).isEmpty();
+    }
+
+    @Test
+    void fileNamesMustBeUniqueIgnoringCase() {
+        assertThat(problemsAfter(b -> {
+            ArrayNode files = (ArrayNode) report(b).get("x_opencti_files");
+            files.add(files.get(0).deepCopy()).get(1);
+            ((ObjectNode) files.get(1)).put("name", files.get(0).get("name").asText().toUpperCase());
+        })).anyMatch(p -> p.contains("ignoring case"));
+    }
+
+    @Test
+    void filesNeedDataAndAType() {
+        assertThat(problemsAfter(b -> file(b).remove("data"))).anyMatch(p -> p.contains("no data"));
+        assertThat(problemsAfter(b -> file(b).put("mime_type", ""))).anyMatch(p -> p.contains("MIME type"));
+        assertThat(problemsAfter(b -> report(b).put("x_opencti_files", "x"))).anyMatch(p -> p.contains("must be a list"));
+    }
 }
