@@ -149,7 +149,8 @@ public final class BenchMain implements Callable<Integer> {
                 + "fetcher publishing the envelope (its `x-email-intel-published-at` header) to OpenCTI accepting "
                 + "the report (every push message confirmed), as each ingester logs it (`latency_ms=` on its "
                 + "one-line-per-e-mail info log; also the `emailintel_envelope_latency` timer on /metrics). The "
-                + "percentiles are exact nearest-rank over every e-mail's line, not histogram estimates. The poll "
+                + "percentiles are exact nearest-rank over every e-mail's line, not histogram estimates, and include "
+                + "the first seconds after the JVMs start (no warm-up is discarded). The poll "
                 + "period delays an e-mail before it is published, so it is not part of this latency.%n%n",
                 e2e.ingesters(), rate, e2eSeconds));
         md.append("| e-mails | arrival rate/s | ingested | p50 ms | p99 ms | max ms | fetcher peak heap MiB "
