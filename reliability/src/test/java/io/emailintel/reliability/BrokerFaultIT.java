@@ -34,13 +34,7 @@ class BrokerFaultIT {
             Instant from = Instant.now();
             List<Process> processes = List.of(rig.startIngester(), rig.startIngester(),
                     rig.startFetcher(Map.of("EMAIL_INTEL_MICROSOFT_PAGE_SIZE", "5")));
-            Instant flowing = Instant.now().plusSeconds(60);
-            while (rig.distinctReports() == 0 && Instant.now().isBefore(flowing)) {
-                Thread.sleep(100);
-                rig.collect();
-            }
-            assertThat(rig.distinctReports()).as("reports flowing before the first cut").isPositive();
-            System.out.println("reliability: flowing at " + Instant.now() + " with " + rig.distinctReports());
+            rig.awaitReports(1, Duration.ofSeconds(60));
             int severed = 0;
             for (int cut = 0; cut < CUTS; cut++) {
                 Thread.sleep(cut == 0 ? 500 : 2_500);

@@ -22,10 +22,17 @@ class InputFaultIT {
     private static final Duration DRAIN = Duration.ofSeconds(Math.max(120, EMAILS / 5));
 
     @Test
-    void graph429StormAndExpiredDeltaTokenPlusGarbageOnTheWorkQueue(TestBroker broker) throws Exception {
+    void graphFaultsAndExpiredDeltaTokenPlusGarbageOnTheWorkQueue(TestBroker broker) throws Exception {
         try (Rig rig = new Rig(broker, "graphgarbage", EMAILS)) {
             Instant from = Instant.now();
-            rig.graph.throttleNext(30, "1", 3); // a 429 storm with Retry-After: 1 after the first requests
+            // one after the other, once the first 3 requests passed: a 429 storm with Retry-After: 1; 503s, one
+            // more than the fetcher's 6 retries, so a cycle fails and the next one resumes; then the first request
+            // that follows a next link fails (500, not retried: the cycle fails half-way through the pages); then
+            // two pages arrive cut in the middle of their JSON (HTTP 200)
+            rig.graph.throttleNext(10, "1", 3);
+            rig.graph.failNext(7, 503, "1");
+            rig.graph.failNextLinks(1, 500);
+            rig.graph.truncateNextPages(2);
             rig.startIngester();
             rig.startFetcher();
             Channel ch = broker.connect().createChannel();
@@ -38,7 +45,8 @@ class InputFaultIT {
             Thread.sleep(6_000);
             rig.graph.expireDeltaTokens(); // the next delta call answers 410: the fetcher must resync, not skip
             assertThat(rig.awaitDrained(EMAILS + 3, DRAIN)).as("drained").isTrue();
-            Tally t = rig.tally("Graph 429 storm + expired delta token; 3 garbage envelopes on the work queue", from);
+            Tally t = rig.tally("Graph faults: 429 ×10, 503 ×7, a next link failing (500), 2 truncated pages, "
+                    + "expired delta token; 3 garbage envelopes on the work queue", from);
             System.out.println("reliability: " + t);
             ReliabilityTable.record(t);
             assertThat(t.ingested()).as(t.toString()).isEqualTo(EMAILS);

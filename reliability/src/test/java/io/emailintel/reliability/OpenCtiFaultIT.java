@@ -18,20 +18,56 @@ class OpenCtiFaultIT {
     private static final int EMAILS = Rig.sizeFromProperty(300);
     private static final Duration DRAIN = Duration.ofSeconds(Math.max(120, EMAILS / 5));
 
+    /**
+     * OpenCTI down in three ways in a row, under load: its port refuses connections, then it answers HTTP 502,
+     * then (after 2 s back, so pushes are in flight again) it answers slower than the ingesters' timeout (it
+     * does the work, the answer comes too late), then it is back. One ingester pushes over amqp, the other over the api protocol, so both sinks see every phase.
+     */
     @Test
-    void openCtiAnswering502ForAStretchThenBackLosesAndDeadLettersNothing(TestBroker broker) throws Exception {
-        try (Rig rig = new Rig(broker, "cti502", EMAILS)) {
+    void openCtiRefusingThen502ThenTooSlowThenBackLosesAndDeadLettersNothing(TestBroker broker) throws Exception {
+        try (Rig rig = new Rig(broker, "ctidown", EMAILS)) {
+            ChaosProxy proxy = rig.proxyOpenCti();
+            Map<String, String> amqp = Map.of("INGESTER_PUSH_TIMEOUT", "PT2S");
+            Map<String, String> api = Map.of("INGESTER_PUSH_TIMEOUT", "PT2S", "CONNECTOR_QUEUE_PROTOCOL", "api");
             Instant from = Instant.now();
-            rig.startIngester();
-            rig.startIngester();
+            rig.startIngester(amqp);
+            rig.startIngester(api);
             rig.startFetcher();
-            Thread.sleep(3_000);
+            rig.awaitReports(1, Duration.ofSeconds(60));
+
+            assertUnderLoad(rig, "refused");
+            proxy.cut(); // connection refused (and the kept-alive connections reset)
+            Thread.sleep(4_000);
+            proxy.restore();
+            int before502 = rig.openCti.requests.get();
+            assertUnderLoad(rig, "502");
             rig.openCti.failStatus = 502;
-            Thread.sleep(10_000);
+            Thread.sleep(4_000);
             rig.openCti.failStatus = 0;
+            int answered502 = rig.openCti.requests.get() - before502;
+            // back for 2 s, so that the circuits close and pushes are in flight when the answers slow down
+            Thread.sleep(2_000);
+            int beforeSlow = rig.openCti.requests.get();
+            assertUnderLoad(rig, "slow");
+            rig.openCti.responseDelayMillis = 3_000; // past the 2 s INGESTER_PUSH_TIMEOUT
+            Thread.sleep(6_000);
+            rig.openCti.responseDelayMillis = 0;
+            int answeredSlow = rig.openCti.requests.get() - beforeSlow;
+
             assertThat(rig.awaitDrained(EMAILS, DRAIN)).as("drained").isTrue();
-            ProcessKillIT.assertClean(rig.tally("OpenCTI HTTP 502 for 10 s, then back", from));
+            Tally t = rig.tally("OpenCTI down: connection refused 4 s → HTTP 502 4 s → (2 s up) → answers 3 s late, "
+                    + "timeout 2 s, for 6 s → back (amqp + api ingester)", from);
+            ProcessKillIT.assertClean(t);
+            assertThat(answered502).as("requests answered 502 (the ingesters kept probing)").isPositive();
+            assertThat(answeredSlow).as("requests answered too late").isPositive();
+            System.out.println("reliability: OpenCTI refused " + proxy.severed() + " live connections reset; "
+                    + answered502 + " requests answered 502, " + answeredSlow + " answered too late");
         }
+    }
+
+    private static void assertUnderLoad(Rig rig, String phase) throws Exception {
+        rig.collect();
+        assertThat(rig.distinctReports()).as("the %s phase starts under load", phase).isLessThan(EMAILS);
     }
 
     @Test

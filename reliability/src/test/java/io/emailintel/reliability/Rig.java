@@ -262,6 +262,19 @@ final class Rig implements AutoCloseable {
         return broker.messageCount(topology.workQueue());
     }
 
+    /** Waits (bounded) until OpenCTI has at least {@code n} distinct reports: the pipeline is flowing. */
+    void awaitReports(int n, Duration atMost) throws Exception {
+        Instant deadline = Instant.now().plus(atMost);
+        collect();
+        while (distinctReports() < n) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("fewer than " + n + " reports after " + atMost);
+            }
+            Thread.sleep(100);
+            collect();
+        }
+    }
+
     /** Waits (bounded) until every e-mail is a report or a dead letter and the work queue is empty. */
     boolean awaitDrained(int expected, Duration atMost) throws Exception {
         Instant deadline = Instant.now().plus(atMost);
