@@ -148,7 +148,8 @@ public final class BenchMain implements Callable<Integer> {
                 + "of the same mix arrive in the FakeGraph mailbox at a steady %d/s for %d s. Latency is from the "
                 + "fetcher publishing the envelope (its `x-email-intel-published-at` header) to OpenCTI accepting "
                 + "the report (every push message confirmed), as each ingester logs it (`latency_ms=` on its "
-                + "one-line-per-e-mail info log; also the `emailintel_envelope_latency` timer on /metrics). The "
+                + "one-line-per-e-mail info log; also the `emailintel_envelope_latency_seconds` histogram on "
+                + "/metrics). The "
                 + "percentiles are exact nearest-rank over every e-mail's line, not histogram estimates, and include "
                 + "the first seconds after the JVMs start (no warm-up is discarded). The poll "
                 + "period delays an e-mail before it is published, so it is not part of this latency.%n%n",
@@ -184,7 +185,8 @@ public final class BenchMain implements Callable<Integer> {
         md.append("\n### Ingester half\n\n");
         md.append(String.format("%d envelopes, each with one %d MiB PDF attachment (about %.0f MiB of envelope "
                 + "JSON), drained by %d packaged ingesters at `-Xmx256m`, INGESTER_CONCURRENCY=4 and the default "
-                + "INGESTER_PREFETCH=8 (so up to 8 delivered envelopes sit in each heap). The processes run with `-XX:+ExitOnOutOfMemoryError` "
+                + "INGESTER_PREFETCH=8 (so up to 8 delivered envelopes sit in each heap). The processes run with "
+                + "`-XX:+ExitOnOutOfMemoryError` "
                 + "(and a heap dump): an OutOfMemoryError or a non-zero exit fails the harness, so a row here "
                 + "means it finished.%n%n", largeEmails, largeBytes / (1024 * 1024),
                 largeBytes * 4.0 / 3 / 1048576.0, mi.processes()));
