@@ -55,6 +55,13 @@ public final class BenchMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        for (String module : List.of("fetcher", "ingester")) {
+            if (!Files.isRegularFile(jar(module))) {
+                throw new CommandLine.ParameterException(new CommandLine(this), jar(module) + " not found: the "
+                        + "bench runs the packaged jars; build them first (./mvnw -B -DskipTests package) or pass "
+                        + "--jars");
+            }
+        }
         BrokerUri uri = BrokerUri.parse(broker);
         MachineInfo machine = MachineInfo.probe(uri);
         BrokerBaseline baseline = new BrokerBaseline(uri, prefix);
