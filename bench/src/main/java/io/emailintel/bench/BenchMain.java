@@ -95,13 +95,12 @@ public final class BenchMain implements Callable<Integer> {
         Targets targets = new Targets();
         md.append("\n## 2. Fetcher\n\n");
         md.append("The packaged fetcher (`java -Xmx512m -jar fetcher/target/fetcher.jar run --once`) as a separate "
-                + "process against a FakeGraph on this machine: a backfill of the synthetic mailbox (10 % with a "
-                + "200 KiB PDF, 5 % with a disallowed .exe). Time is process start to exit (JVM start-up, token, "
+                + "process against a FakeGraph on this machine: a backfill of the synthetic mailbox (a ~20 KB HTML "
+                + "body each, 10 % with a 200 KiB PDF, 5 % with a disallowed .exe). Time is process start to exit "
+                + "(JVM start-up, token, "
                 + "listing, attachments, publish with confirms), so it understates the steady rate. Peak heap is "
                 + "the highest `jvm_memory_used_bytes{area=\"heap\"}` sum polled from /metrics every ~100 ms; "
-                + "peak RSS is VmHWM from /proc. Limitation: FakeGraph serves a tiny HTML body, not 20 KB "
-                + "(changing it is outside bench/), so envelopes are smaller than the 26 KiB baseline size, "
-                + "which flatters the ratio.\n\n");
+                + "peak RSS is VmHWM from /proc.\n\n");
         md.append("| e-mails | published | seconds | e-mails/s | Graph requests | requests/e-mail | peak heap MiB "
                 + "| peak RSS MiB |\n|---|---|---|---|---|---|---|---|\n");
         md.append(String.format("| %d | %d | %.2f | %.0f | %d | %.3f | %.0f | %.0f |%n", fr.emails(), fr.published(),
