@@ -74,10 +74,15 @@ public final class JavaProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Kills the process if it still runs (a failed test must not leave it behind). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
-            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            try {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
