@@ -8,6 +8,7 @@ import com.rabbitmq.client.Connection;
 import io.emailintel.fetcher.fake.FakeGraph;
 import io.emailintel.fetcher.graph.FolderPath;
 import io.emailintel.fetcher.graph.GraphMailbox;
+import io.emailintel.fetcher.graph.Mailbox;
 import io.emailintel.fetcher.state.CursorState;
 import io.emailintel.fetcher.state.CursorStorage;
 import io.emailintel.fetcher.state.CursorStore;
@@ -267,5 +268,156 @@ class FetcherIT {
                 || r.path().endsWith("/a5"));
         assertThat(e.source().folder()).isEqualTo("Inbox");
         assertThat(e.source().internetMessageId()).startsWith("<AAMk");
+    }
+
+    @Test
+    void theCursorDoesNotPassAReturnedEnvelopeWhilePagesArePipelined(TestBroker broker) throws Exception {
+        Topology topology = broker.declare(broker.prefix("pipelined"), DELAYS);
+        Connection connection = broker.connect();
+        List<FakeGraph.Message> all = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            all.add(graph.add("inbox-id", daysAgo(10 - i * 0.1), "advisory " + i));
+        }
+        CursorStore store = new CursorStore(stateDir, GraphFixture.MAILBOX, "Inbox");
+        // while the 16th e-mail is read (ahead of the publisher), the queue loses its binding: from some point
+        // on, every envelope is returned, and pages, reads and confirms are all in flight at that moment
+        Mailbox unbinding = new UnbindingMailbox(mailbox("Inbox", 10), all.get(15).id(), connection, topology);
+
+        assertThatThrownBy(() -> new FetchCycle(unbinding, store, connection, topology, java.time.Clock.systemUTC(),
+                GraphFixture.MAILBOX, "Inbox", Duration.ofDays(30), Duration.ofMinutes(10), Duration.ofSeconds(10),
+                () -> false, new FetcherMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())).run())
+                .isInstanceOf(FetchCycle.NotConfirmedException.class);
+
+        List<String> confirmed = GraphFixture.drain(connection, topology.workQueue()).stream()
+                .map(e -> e.source().messageId()).toList();
+        List<String> listed = all.stream().map(FakeGraph.Message::id).toList();
+        assertThat(confirmed).isEqualTo(listed.subList(0, confirmed.size())).hasSizeLessThanOrEqualTo(15);
+        Optional<CursorState> saved = store.load();
+        if (confirmed.isEmpty()) {
+            assertThat(saved).isEmpty();
+        } else {
+            // never past the last envelope that reached the queue
+            Instant lastConfirmed = daysAgo(10 - (confirmed.size() - 1) * 0.1);
+            assertThat(saved).get().satisfies(state -> assertThat(state.watermark()).isBeforeOrEqualTo(lastConfirmed));
+        }
+
+        topology.declare(connection);
+        GraphFixture.cycle(mailbox("Inbox", 10), store, connection, topology, "Inbox").run();
+        List<String> replayed = GraphFixture.drain(connection, topology.workQueue()).stream()
+                .map(e -> e.source().messageId()).toList();
+        assertThat(replayed).containsSubsequence(listed.subList(confirmed.size(), listed.size()));
+        assertThat(replayed).containsAll(listed.subList(confirmed.size(), listed.size()));
+    }
+
+    @Test
+    void anEmailWhoseOnlyAttachmentIsNotAllowedCostsNoRequestOfItsOwn(TestBroker broker) throws Exception {
+        Topology topology = broker.declare(broker.prefix("exe-only"), DELAYS);
+        Connection connection = broker.connect();
+        graph.add("inbox-id", daysAgo(2), "exe only", new FakeGraph.Attachment("x1", "fileAttachment", "tool.exe",
+                "application/x-msdownload", new byte[] {'M', 'Z'}, false));
+        graph.add("inbox-id", daysAgo(1), "pdf", new FakeGraph.Attachment("p1", "fileAttachment", "report.pdf",
+                "application/pdf", "%PDF-1.7\n".getBytes(), false));
+        CursorStore store = new CursorStore(stateDir, GraphFixture.MAILBOX, "Inbox");
+
+        GraphFixture.cycle(mailbox("Inbox", 10), store, connection, topology, "Inbox").run();
+
+        assertThat(GraphFixture.drain(connection, topology.workQueue())).hasSize(2);
+        // the listing's attachment metadata settles the .exe; only the PDF is fetched, as raw bytes
+        assertThat(graph.requests()).filteredOn(r -> r.path().matches(".*/users/[^/]+/messages/.*"))
+                .extracting(FakeGraph.Request::path)
+                .singleElement().asString().endsWith("/attachments/p1/$value");
+    }
+
+    @Test
+    void attachmentsAreReadConcurrentlyWithinGraphsLimitAndPublishedInListingOrder(TestBroker broker)
+            throws Exception {
+        Topology topology = broker.declare(broker.prefix("concurrent"), DELAYS);
+        Connection connection = broker.connect();
+        byte[] pdf = new byte[64 * 1024];
+        System.arraycopy("%PDF-1.7\n".getBytes(), 0, pdf, 0, 9);
+        List<String> listed = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            listed.add(graph.add("inbox-id", daysAgo(5 - i * 0.01), "report " + i,
+                    new FakeGraph.Attachment("p" + i, "fileAttachment", "report.pdf", "application/pdf", pdf, false),
+                    new FakeGraph.Attachment("t" + i, "fileAttachment", "iocs.csv", "text/csv", "a,b\n".getBytes(),
+                            false)).id());
+        }
+        CursorStore store = new CursorStore(stateDir, GraphFixture.MAILBOX, "Inbox");
+
+        GraphFixture.cycle(mailbox("Inbox", 10), store, connection, topology, "Inbox").run();
+
+        List<Envelope> received = GraphFixture.drain(connection, topology.workQueue());
+        assertThat(received).extracting(e -> e.source().messageId()).containsExactlyElementsOf(listed);
+        assertThat(received).allSatisfy(e -> assertThat(e.attachments()).hasSize(2));
+        assertThat(graph.maxConcurrentRequests()).isLessThanOrEqualTo(4);
+        assertThat(store.load()).get().extracting(CursorState::phase).isEqualTo(CursorState.Phase.DELTA);
+    }
+
+    @Test
+    void oneTokenServesAWholeCycleOfRequests() throws Exception {
+        for (int i = 0; i < 12; i++) {
+            graph.add("inbox-id", daysAgo(3 - i * 0.1), "advisory " + i, new FakeGraph.Attachment("a" + i,
+                    "fileAttachment", "r.pdf", "application/pdf", "%PDF-1.7\n".getBytes(), false));
+        }
+        var credential = io.emailintel.fetcher.graph.GraphClients.secretCredential(FakeGraph.TENANT,
+                "00000000-0000-0000-0000-000000000001", FakeGraph.CLIENT_SECRET, java.net.URI.create(graph.authorityHost()));
+        var client = io.emailintel.fetcher.graph.GraphClients.client(java.net.URI.create(graph.baseUrl()), credential,
+                2, Duration.ofSeconds(1), sleeps::add, java.time.Clock.systemUTC());
+        GraphMailbox mailbox = new GraphMailbox(client, graph.baseUrl(), GraphFixture.MAILBOX, "Inbox", 5,
+                new io.emailintel.fetcher.graph.AttachmentPolicy(List.of("application/pdf"), 1 << 20, 1 << 20, false),
+                java.time.Clock.systemUTC());
+
+        Mailbox.Page page = mailbox.listSince(daysAgo(30));
+        int read = 0;
+        while (true) {
+            for (Mailbox.Item item : page.items()) {
+                assertThat(mailbox.envelope(item, "cycle").orElseThrow().attachments()).hasSize(1);
+                read++;
+            }
+            if (page.nextLink() == null) {
+                break;
+            }
+            page = mailbox.follow(page.nextLink(), false);
+        }
+
+        assertThat(read).isEqualTo(12);
+        assertThat(graph.requests().stream().filter(r -> !r.path().startsWith("token:")).count()).isGreaterThan(12);
+        assertThat(graph.tokenForms()).hasSize(1);
+    }
+
+    /** The folder as Graph serves it, but reading one message unbinds the work queue (mandatory → returned). */
+    private record UnbindingMailbox(Mailbox delegate, String unbindAt, Connection connection, Topology topology)
+            implements Mailbox {
+        @Override
+        public Page listSince(Instant since) {
+            return delegate.listSince(since);
+        }
+
+        @Override
+        public Page deltaStart() {
+            return delegate.deltaStart();
+        }
+
+        @Override
+        public Page follow(String link, boolean delta) {
+            return delegate.follow(link, delta);
+        }
+
+        @Override
+        public long expectedBytes(Item item) {
+            return delegate.expectedBytes(item);
+        }
+
+        @Override
+        public Optional<Envelope> envelope(Item item, String fetchCycleId) {
+            if (item.id().equals(unbindAt)) {
+                try (Channel ch = connection.createChannel()) {
+                    ch.queueUnbind(topology.workQueue(), topology.exchange(), Topology.ROUTING_WORK);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return delegate.envelope(item, fetchCycleId);
+        }
     }
 }

@@ -43,7 +43,9 @@ final class GraphFixture {
                 Duration.ofMinutes(2), sleeper, Clock.systemUTC());
         AttachmentPolicy policy = new AttachmentPolicy(List.of("application/pdf", "text/csv", "text/plain",
                 "message/rfc822"), 1024 * 1024, 4 * 1024 * 1024, false);
-        return new GraphMailbox(client, graph.baseUrl(), MAILBOX, folder, pageSize, policy, Clock.systemUTC());
+        // delta pages as small as listing pages, so that tests with a few messages still page through a round
+        return new GraphMailbox(client, graph.baseUrl(), MAILBOX, folder, pageSize, pageSize, policy,
+                Clock.systemUTC());
     }
 
     static FetchCycle cycle(GraphMailbox mailbox, CursorStorage store, Connection connection, Topology topology,

@@ -33,6 +33,11 @@ public final class AttachmentPolicy {
         this.includeInline = includeInline;
     }
 
+    /** The most attachment bytes one e-mail may carry. */
+    public long maxTotalBytes() {
+        return maxTotalBytes;
+    }
+
     /** Whether a MIME type is in the allow-list. */
     public boolean allows(String mimeType) {
         String type = MimeTypes.base(mimeType);

@@ -25,6 +25,9 @@ public final class GraphClients {
 
     static final String DEFAULT_AUTHORITY_HOST = "login.microsoftonline.com";
 
+    /** Requests a client sends Graph at once, at most (Outlook allows 4 per app and mailbox). */
+    public static final int MAX_CONCURRENT_REQUESTS = ThrottleInterceptor.MAX_CONCURRENT;
+
     private GraphClients() {
     }
 
@@ -78,7 +81,8 @@ public final class GraphClients {
                                             IntConsumer statuses) {
         String base = baseUrl.toString().replaceAll("/+$", "");
         String scope = baseUrl.getScheme() + "://" + baseUrl.getAuthority() + "/.default";
-        AzureIdentityAuthenticationProvider auth = new AzureIdentityAuthenticationProvider(credential,
+        AzureIdentityAuthenticationProvider auth = new AzureIdentityAuthenticationProvider(
+                new CachedCredential(credential, clock),
                 new String[] {baseUrl.getHost()}, scope);
         // Kiota's RetryHandler off: ThrottleInterceptor does it with Retry-After dates and an injected sleeper
         RetryHandlerOption noRetry = new RetryHandlerOption((delay, count, request, response) -> false, 0, 0);

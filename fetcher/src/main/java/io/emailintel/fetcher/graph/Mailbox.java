@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * One mailbox folder, read-only: the port between the fetch cycle and Microsoft Graph. Pages are the unit of
- * memory: a caller holds one at a time.
+ * memory: a caller holds a few at a time. Implementations are called from several threads at once.
  */
 public interface Mailbox {
 
@@ -33,6 +33,14 @@ public interface Mailbox {
      * is gone by now (deleted or moved away since it was listed).
      */
     Optional<Envelope> envelope(Item item, String fetchCycleId);
+
+    /**
+     * Roughly how many bytes the item's envelope will hold (body and attachments to download), so that readers
+     * working ahead can bound their memory; unknown is zero.
+     */
+    default long expectedBytes(Item item) {
+        return 0;
+    }
 
     /** How many messages the folder holds, for progress reports; empty when unknown. */
     default java.util.OptionalLong totalItems() {

@@ -36,10 +36,13 @@ public final class EnvelopePublisher<P> implements AutoCloseable {
     private final Clock clock;
     private final Object lock = new Object();
     private final InFlight<P> inFlight = new InFlight<>();
-    private final ConcurrentSkipListMap<Long, InFlight.Submitted<P>> bySeqNo = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Long, Sent<P>> bySeqNo = new ConcurrentSkipListMap<>();
     private final Map<String, InFlight.Submitted<P>> byEnvelopeId = new HashMap<>();
-    private final Map<Long, Long> publishedAtNanos = new HashMap<>();
     private final Consumer<Duration> confirmLatency;
+
+    /** A published envelope awaiting its confirm. */
+    private record Sent<P>(InFlight.Submitted<P> submitted, String envelopeId, long atNanos) {
+    }
 
     public EnvelopePublisher(Connection connection, Topology topology, Clock clock) throws IOException {
         this(connection, topology, clock, d -> { });
@@ -69,9 +72,8 @@ public final class EnvelopePublisher<P> implements AutoCloseable {
         channel.addShutdownListener(cause -> {
             // a lost channel never confirms what it held: fail it so the cycle stops waiting
             synchronized (lock) {
-                bySeqNo.values().forEach(inFlight::fail);
+                bySeqNo.values().forEach(sent -> inFlight.fail(sent.submitted()));
                 bySeqNo.clear();
-                publishedAtNanos.clear();
                 lock.notifyAll();
             }
         });
@@ -79,20 +81,17 @@ public final class EnvelopePublisher<P> implements AutoCloseable {
 
     private void settle(long seq, boolean multiple, boolean ack) {
         synchronized (lock) {
-            Map<Long, InFlight.Submitted<P>> settled = multiple ? bySeqNo.headMap(seq, true) : bySeqNo.subMap(seq, true, seq, true);
+            Map<Long, Sent<P>> settled = multiple ? bySeqNo.headMap(seq, true) : bySeqNo.subMap(seq, true, seq, true);
             long now = System.nanoTime();
-            for (Long n : settled.keySet()) {
-                Long at = publishedAtNanos.remove(n);
-                if (ack && at != null) {
-                    confirmLatency.accept(Duration.ofNanos(now - at));
-                }
-            }
-            for (InFlight.Submitted<P> s : settled.values()) {
+            for (Sent<P> sent : settled.values()) {
                 if (ack) {
-                    inFlight.confirm(s);
+                    confirmLatency.accept(Duration.ofNanos(now - sent.atNanos()));
+                    inFlight.confirm(sent.submitted());
                 } else {
-                    inFlight.fail(s);
+                    inFlight.fail(sent.submitted());
                 }
+                // a return arrives before the confirm of the same message, so the id is needed no longer
+                byEnvelopeId.remove(sent.envelopeId());
             }
             settled.clear();
             lock.notifyAll();
@@ -106,7 +105,16 @@ public final class EnvelopePublisher<P> implements AutoCloseable {
      * @return the envelope as published
      */
     public Envelope publish(Envelope original, P position) throws IOException {
-        EnvelopeSize.Fitted fitted = size.fitted(original);
+        return publish(size.fitted(original), position);
+    }
+
+    /** Encodes an envelope as {@link #publish(Envelope, Object)} would; any thread may call it. */
+    public EnvelopeSize.Fitted encode(Envelope envelope) {
+        return size.fitted(envelope);
+    }
+
+    /** Publishes an envelope encoded by {@link #encode}; one thread publishes. */
+    public Envelope publish(EnvelopeSize.Fitted fitted, P position) throws IOException {
         Envelope envelope = fitted.envelope();
         byte[] body = fitted.json();
         Map<String, Object> headers = new HashMap<>();
@@ -122,20 +130,24 @@ public final class EnvelopePublisher<P> implements AutoCloseable {
                 .timestamp(java.util.Date.from(clock.instant()))
                 .headers(headers)
                 .build();
+        InFlight.Submitted<P> s;
+        long seq;
         synchronized (lock) {
-            InFlight.Submitted<P> s = inFlight.submit(position);
+            s = inFlight.submit(position);
             byEnvelopeId.put(envelope.envelopeId(), s);
-            long seq = channel.getNextPublishSeqNo();
-            bySeqNo.put(seq, s);
-            publishedAtNanos.put(seq, System.nanoTime());
-            try {
-                channel.basicPublish(topology.exchange(), Topology.ROUTING_WORK, true, props, body);
-            } catch (IOException | RuntimeException e) {
+            seq = channel.getNextPublishSeqNo();
+            bySeqNo.put(seq, new Sent<>(s, envelope.envelopeId(), System.nanoTime()));
+        }
+        // not under the lock: writing a large body must not hold up the confirms the connection thread delivers
+        try {
+            channel.basicPublish(topology.exchange(), Topology.ROUTING_WORK, true, props, body);
+        } catch (IOException | RuntimeException e) {
+            synchronized (lock) {
                 bySeqNo.remove(seq);
-                publishedAtNanos.remove(seq);
+                byEnvelopeId.remove(envelope.envelopeId());
                 inFlight.fail(s);
-                throw e instanceof IOException io ? io : new IOException(e);
             }
+            throw e instanceof IOException io ? io : new IOException(e);
         }
         return envelope;
     }
@@ -166,14 +178,37 @@ public final class EnvelopePublisher<P> implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until at most {@code count} published envelopes await their confirm, at most {@code timeout}: a bound
+     * on how far publishing runs ahead of the broker.
+     *
+     * @return true when no more than {@code count} are pending
+     */
+    public boolean awaitPendingAtMost(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (inFlight.pending() > count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                lock.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
+    /** Envelopes published and not yet confirmed, returned or refused. */
+    public int pending() {
+        synchronized (lock) {
+            return inFlight.pending();
+        }
+    }
+
     /** Takes the positions the cursor may move past now, oldest first. */
     public List<P> committable() {
         synchronized (lock) {
-            List<P> out = inFlight.committable();
-            if (inFlight.pending() == 0 && !inFlight.anyFailed()) {
-                byEnvelopeId.clear();
-            }
-            return out;
+            return inFlight.committable();
         }
     }
 

@@ -42,6 +42,7 @@ public final class InFlight<P> {
 
     private final Deque<Submitted<P>> queue = new ArrayDeque<>();
     private int pending;
+    private int failed;
 
     /** Adds a position that awaits its confirm. */
     public Submitted<P> submit(P position) {
@@ -69,6 +70,9 @@ public final class InFlight<P> {
     }
 
     private void settle(Submitted<P> s, State state) {
+        if (state == State.FAILED && s.state != State.FAILED) {
+            failed++; // a failed position stays in the queue (it blocks the head), so the count only grows
+        }
         if (s.state == State.PENDING) {
             pending--;
             s.state = state;
@@ -98,6 +102,6 @@ public final class InFlight<P> {
 
     /** True when any position still held failed. */
     public boolean anyFailed() {
-        return queue.stream().anyMatch(Submitted::failed);
+        return failed > 0;
     }
 }

@@ -43,14 +43,24 @@ public record CursorState(String mailbox, String folder, Phase phase, Instant wa
 
     /** Records a committed message. */
     public CursorState withMessage(String id, Instant receivedAt) {
-        LinkedHashSet<String> ids = new LinkedHashSet<>(recentIds);
-        ids.remove(id);
-        ids.add(id);
-        List<String> list = new ArrayList<>(ids);
+        return withMessages(List.of(id), receivedAt);
+    }
+
+    /**
+     * Records a run of committed messages in one step (a page's worth costs one copy of the recent ids, not one
+     * per message); {@code newest} is the latest receivedDateTime among them, null when unknown.
+     */
+    public CursorState withMessages(List<String> ids, Instant newest) {
+        LinkedHashSet<String> recent = new LinkedHashSet<>(recentIds);
+        for (String id : ids) {
+            recent.remove(id);
+            recent.add(id);
+        }
+        List<String> list = new ArrayList<>(recent);
         if (list.size() > RECENT_LIMIT) {
             list = list.subList(list.size() - RECENT_LIMIT, list.size());
         }
-        Instant mark = receivedAt != null && receivedAt.isAfter(watermark) ? receivedAt : watermark;
+        Instant mark = newest != null && newest.isAfter(watermark) ? newest : watermark;
         return new CursorState(mailbox, folder, phase, mark, deltaLink, settled, list, updatedAt);
     }
 
