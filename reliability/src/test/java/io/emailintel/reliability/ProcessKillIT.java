@@ -96,10 +96,12 @@ class ProcessKillIT {
             List<Integer> exits = new ArrayList<>();
             for (int round = 0; round < 2; round++) {
                 Thread.sleep(2_000);
+                rig.awaitLog(fetcher, "fetch cycle", Duration.ofSeconds(60));
                 exits.add(Rig.sigterm(fetcher));
                 fetcher = rig.startFetcher();
                 for (int i = 0; i < ingesters.size(); i++) {
                     Thread.sleep(1_500);
+                    rig.awaitLog(ingesters.get(i), "running:", Duration.ofSeconds(60));
                     exits.add(Rig.sigterm(ingesters.get(i)));
                     ingesters.set(i, rig.startIngester());
                 }

@@ -51,6 +51,7 @@ final class Rig implements AutoCloseable {
     final String connectorId = UUID.randomUUID().toString();
     private final Channel channel;
     private final List<Process> processes = new CopyOnWriteArrayList<>();
+    private final Map<Process, Path> logsByProcess = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Integer> pushesById = new HashMap<>();
     private final Map<String, Set<String>> idsBySubject = new HashMap<>();
     private int apiSeen;
@@ -73,6 +74,8 @@ final class Rig implements AutoCloseable {
         this.topology = broker.declare(broker.prefix(name + "-p"), RETRY_DELAYS);
         this.dir = Files.createTempDirectory("reliability-" + name);
         this.channel = broker.connect().createChannel();
+        // counted as they arrive (one basicGet per message lagged by seconds on a busy machine)
+        channel.basicConsume(openCti.pushQueue(), true, (tag, delivery) -> countPush(delivery.getBody()), tag -> { });
         this.brokerUriForProcesses = broker.uri();
         this.openCtiUrlForProcesses = openCti.url().toString();
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -207,7 +210,23 @@ final class Rig implements AutoCloseable {
         pb.environment().putAll(env);
         Process p = pb.start();
         processes.add(p);
+        logsByProcess.put(p, log);
         return p;
+    }
+
+    /**
+     * Waits (bounded) until the process has logged {@code text}, e.g. that it is running: a signal sent before the
+     * JVM installed its handler ends it with 143 instead of the graceful stop a scenario wants to test.
+     */
+    void awaitLog(Process p, String text, Duration atMost) throws Exception {
+        Path log = logsByProcess.get(p);
+        Instant deadline = Instant.now().plus(atMost);
+        while (!Files.readString(log, StandardCharsets.ISO_8859_1).contains(text)) {
+            if (!p.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new AssertionError(log + " does not say '" + text + "' (alive: " + p.isAlive() + ")");
+            }
+            Thread.sleep(100);
+        }
     }
 
     static void kill9(Process p) throws InterruptedException {
@@ -226,14 +245,14 @@ final class Rig implements AutoCloseable {
 
     // ---- counting -----------------------------------------------------------------------------------------
 
-    /** Reads everything new in the platform's push queue and the api-protocol bundles into the counts. */
+    /** One message of the platform's push queue (amqp protocol), as the consumer receives it. */
+    private synchronized void countPush(byte[] body) throws IOException {
+        JsonNode message = JSON.readTree(body);
+        countObjects(JSON.readTree(Base64.getDecoder().decode(message.path("content").asText())));
+    }
+
+    /** Reads the api-protocol bundles received since the last call into the counts (amqp pushes count as they come). */
     synchronized void collect() throws IOException {
-        GetResponse r;
-        while ((r = channel.basicGet(openCti.pushQueue(), true)) != null) {
-            JsonNode message = JSON.readTree(r.getBody());
-            JsonNode bundle = JSON.readTree(Base64.getDecoder().decode(message.path("content").asText()));
-            countObjects(bundle);
-        }
         List<String> api = openCti.apiBundles;
         while (apiSeen < api.size()) {
             countObjects(JSON.readTree(api.get(apiSeen++)));
