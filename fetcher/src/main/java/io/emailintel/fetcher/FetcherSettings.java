@@ -114,7 +114,7 @@ final class FetcherSettings {
                     ValueTypes.POSITIVE_INT)
             .defaultValue("50")
             .check(n -> n <= 1000, "at most 1000 (Graph's limit)")
-            .description("Messages per Graph page; memory stays bounded by one page.")
+            .description("Messages per Graph listing page; memory holds about three pages plus a bounded read-ahead.")
             .build();
 
     static final Setting<Duration> DURATION_PERIOD = Setting.builder("connector.duration_period",
