@@ -177,6 +177,8 @@ final class Ingester implements AutoCloseable {
             }
             long quiet = Math.max(100, Math.min(5_000, config.get(IngesterSettings.WORK_QUIET_PERIOD).toMillis() / 4));
             timers.scheduleWithFixedDelay(works::closeQuiet, quiet, quiet, TimeUnit.MILLISECONDS);
+            long flush = Works.FLUSH_INTERVAL.toMillis();
+            timers.scheduleWithFixedDelay(works::flushExpectations, flush, flush, TimeUnit.MILLISECONDS);
             consumer.start();
             log.info("ingester {} running: {} → {}", instance, topology.workQueue(), output.isOpenCti()
                     ? "OpenCTI (" + config.get(IngesterSettings.QUEUE_PROTOCOL) + " protocol)" : output.directory());

@@ -9,6 +9,7 @@ import io.emailintel.ingester.opencti.Works;
 import io.emailintel.topology.Topology;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -38,6 +39,8 @@ public final class EnvelopeConsumer implements AutoCloseable {
     private final ConsumerGate gate;
     private final IngestMetrics metrics;
     private final ExecutorService workers;
+    /** Acks, routes failures and retries pushes once their outcome is known; off the broker's threads. */
+    private final ExecutorService settling;
     private final MemoryBudget memory = MemoryBudget.ofHeap(Runtime.getRuntime());
     private final Object channelLock = new Object();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -63,6 +66,14 @@ public final class EnvelopeConsumer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
+        AtomicInteger m = new AtomicInteger();
+        // after a stop whose grace ran out, late confirms are dropped: their envelopes are redelivered
+        this.settling = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "ingest-settle-" + m.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.DiscardPolicy());
     }
 
     public void start() throws IOException {
@@ -139,13 +150,7 @@ public final class EnvelopeConsumer implements AutoCloseable {
         @Override
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
             inFlight.incrementAndGet();
-            workers.execute(() -> {
-                try {
-                    handle(envelope.getDeliveryTag(), props, body);
-                } finally {
-                    inFlight.decrementAndGet();
-                }
-            });
+            workers.execute(() -> handle(envelope.getDeliveryTag(), props, body));
         }
 
         @Override
@@ -157,21 +162,69 @@ public final class EnvelopeConsumer implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs on a worker: builds and publishes, then hands the delivery over to the settling threads, which ack
+     * it once its push is confirmed (or route it on failure). The worker is free for the next envelope
+     * meanwhile, so up to {@code prefetch} pushes are in flight at once. Every path ends in exactly one of ack,
+     * nack or (a fatal error) nack and rethrow, and decrements {@link #inFlight}.
+     */
     private void handle(long tag, AMQP.BasicProperties props, byte[] body) {
         if (stopping) {
             nack(tag);
+            inFlight.decrementAndGet();
             return;
         }
-        EnvelopeProcessor.Attempt attempt;
-        try (MemoryBudget.Lease room = memory.reserve(body.length)) {
-            attempt = processor.process(body, props.getHeaders());
+        MemoryBudget.Lease room;
+        try {
+            room = memory.reserve(body.length);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             nack(tag);
+            inFlight.decrementAndGet();
             return;
-        } catch (RuntimeException e) {
-            attempt = new EnvelopeProcessor.Attempt("", "", null, null, Failure.classify(e, "process"));
         }
+        CompletableFuture<EnvelopeProcessor.Attempt> attempt;
+        try {
+            attempt = processor.process(body, props.getHeaders(), settling);
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.completedFuture(
+                    new EnvelopeProcessor.Attempt("", "", null, null, Failure.classify(e, "process")));
+        } catch (Error e) {
+            if (!Failure.isContained(e)) {
+                room.close();
+                abandon(tag, e);
+                throw e;
+            }
+            attempt = CompletableFuture.completedFuture(
+                    new EnvelopeProcessor.Attempt("", "", null, null, Failure.classify(e, "process")));
+        }
+        attempt.whenCompleteAsync((a, error) -> {
+            // the budget covers the bundle until its push is settled: it is kept for quick retries
+            room.close();
+            if (a == null && error instanceof Error fatal && !Failure.isContained(fatal)) {
+                abandon(tag, fatal);
+                return;
+            }
+            try {
+                settle(tag, props, body, a != null ? a : new EnvelopeProcessor.Attempt("", "", null, null,
+                        Failure.classify(EnvelopeProcessor.unwrap(error), "process")));
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        }, settling);
+    }
+
+    /** An error that may leave this JVM unfit (e.g. heap exhausted): requeue the envelope rather than judge it. */
+    private void abandon(long tag, Error e) {
+        try {
+            log.error("fatal error while processing an envelope; requeued: {}", e.toString());
+        } finally {
+            nack(tag);
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void settle(long tag, AMQP.BasicProperties props, byte[] body, EnvelopeProcessor.Attempt attempt) {
         Failure failure = attempt.failure();
         if (failure == null) {
             // measured before the ack: OpenCTI has the report now (push confirmed, or taken by the api)
@@ -250,15 +303,29 @@ public final class EnvelopeConsumer implements AutoCloseable {
         stopping = true;
         gate.shut(ConsumerGate.STOPPING);
         followGate();
+        long deadline = System.nanoTime() + grace.toNanos();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("{} envelope(s) still in progress after {}; they will be redelivered", inFlight.get(), grace);
                 workers.shutdownNow();
+            }
+            // pushes already published: wait for their confirms, so their envelopes are acked, not redelivered
+            synchronized (inFlight) {
+                while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+                    inFlight.wait(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)));
+                }
+            }
+            if (inFlight.get() > 0) {
+                log.warn("{} envelope(s) still in progress after {}; they will be redelivered", inFlight.get(), grace);
+            }
+            settling.shutdown();
+            if (!settling.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                settling.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             workers.shutdownNow();
+            settling.shutdownNow();
         }
         synchronized (channelLock) {
             try {

@@ -11,9 +11,13 @@ import io.emailintel.topology.Headers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
- * One attempt at one e-mail: decode → build → validate → open the cycle's work → add expectations → push.
+ * One attempt at one e-mail: decode → build → validate → open the cycle's work → count expectations → push,
+ * without waiting for the push's confirms.
  * Transient OpenCTI failures get a few quick in-process retries with jittered exponential backoff
  * ({@link QuickRetry}); whatever still
  * fails is returned as a classified {@link Failure} for the {@link FailureRouter}.
@@ -29,6 +33,7 @@ public final class EnvelopeProcessor {
     private final Works works;
     private final BundleSink sink;
     private final QuickRetry retry;
+    private final OpenCtiCircuit circuit;
 
     public EnvelopeProcessor(EnvelopeCodec codec, ReportBuilder builder, Works works, BundleSink sink,
                              OpenCtiCircuit circuit, Sleeper sleeper, int quickAttempts, Duration backoff) {
@@ -37,21 +42,29 @@ public final class EnvelopeProcessor {
         this.works = works;
         this.sink = sink;
         this.retry = new QuickRetry(circuit, sleeper, quickAttempts, backoff);
+        this.circuit = circuit;
     }
 
-    public Attempt process(byte[] body, Map<String, Object> headers) {
+    /**
+     * Starts one attempt: decodes, builds and validates on the calling thread, opens the cycle's work and
+     * publishes the bundle, then returns without waiting for OpenCTI. The future completes with the outcome
+     * once the push is confirmed or has finally failed (after the quick retries, which run on {@code executor},
+     * as does everything after the push); it never completes exceptionally for a failure of the e-mail.
+     */
+    public CompletableFuture<Attempt> process(byte[] body, Map<String, Object> headers, Executor executor) {
         Envelope envelope;
         try {
             envelope = codec.decode(body);
-        } catch (Exception e) {
-            return new Attempt("", "", null, null, Failure.classify(e, "decode"));
+        } catch (Throwable e) {
+            return done(new Attempt("", "", null, null, Failure.classify(contained(e), "decode")));
         }
         StixBundle bundle;
         try {
             bundle = builder.build(envelope);
             BundleValidator.validate(bundle.json());
-        } catch (Exception e) {
-            return new Attempt(envelope.envelopeId(), "", envelope.receivedAt(), null, Failure.classify(e, "build"));
+        } catch (Throwable e) {
+            return done(new Attempt(envelope.envelopeId(), "", envelope.receivedAt(), null,
+                    Failure.classify(contained(e), "build")));
         }
         boolean replay = headers != null && headers.containsKey(Headers.REPLAY_COUNT);
         String key = (replay ? "replay:" : "") + envelope.fetchCycleId();
@@ -61,17 +74,63 @@ public final class EnvelopeProcessor {
         try {
             work = retry.run("work", () -> works.begin(key, name));
         } catch (Exception e) {
-            return new Attempt(envelope.envelopeId(), bundle.reportId(), envelope.receivedAt(), null, Failure.classify(e, "work"));
+            return done(new Attempt(envelope.envelopeId(), bundle.reportId(), envelope.receivedAt(), null,
+                    Failure.classify(e, "work")));
         }
+        return push(work, bundle, 1, executor).handle((ok, error) -> new Attempt(envelope.envelopeId(),
+                bundle.reportId(), envelope.receivedAt(), work, error == null ? null
+                : Failure.classify(unwrap(error), "push")));
+    }
+
+    /**
+     * Try number {@code attempt} of the push; a transient failure is tried again after a backoff, while the
+     * circuit stays closed. Expectations are counted for every try, as pycti counts every message it sends.
+     */
+    private CompletableFuture<Void> push(Works.Work work, StixBundle bundle, int attempt, Executor executor) {
+        CompletableFuture<Void> sent;
         try {
-            retry.run("push", () -> {
+            sent = circuit.callAsync(() -> {
                 works.expect(work, sink.expectations(bundle));
-                sink.push(work.id(), bundle);
-                return null;
+                // continue on the executor, never on the broker connection's thread that delivered the confirm
+                return sink.pushAsync(work.id(), bundle).whenCompleteAsync((v, e) -> { }, executor);
             });
-            return new Attempt(envelope.envelopeId(), bundle.reportId(), envelope.receivedAt(), work, null);
-        } catch (Exception e) {
-            return new Attempt(envelope.envelopeId(), bundle.reportId(), envelope.receivedAt(), work, Failure.classify(e, "push"));
+        } catch (Throwable e) {
+            sent = CompletableFuture.failedFuture(contained(e));
         }
+        return sent.exceptionallyComposeAsync(error -> {
+            Throwable cause = unwrap(error);
+            if (!retry.retries(cause, "push", attempt)) {
+                return CompletableFuture.failedFuture(cause);
+            }
+            try {
+                retry.pause(attempt);
+            } catch (InterruptedException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            return push(work, bundle, attempt + 1, executor);
+        }, executor);
+    }
+
+    /**
+     * {@code e} itself when it is an exception or an {@link Error} this e-mail caused ({@link
+     * Failure#isContained}: poison {@code internal-error}, not a crash loop); any other Error is rethrown.
+     */
+    private static Throwable contained(Throwable e) {
+        if (e instanceof Error error && !Failure.isContained(error)) {
+            throw error;
+        }
+        return e;
+    }
+
+    private static CompletableFuture<Attempt> done(Attempt attempt) {
+        return CompletableFuture.completedFuture(attempt);
+    }
+
+    static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 }

@@ -49,13 +49,30 @@ public record Failure(Kind kind, String reason, String stage, Throwable cause) {
         return new Failure(Kind.POISON, "internal-error", stage, e);
     }
 
+    /**
+     * Whether an {@link Error} thrown while processing one e-mail says something about that e-mail rather than
+     * about this JVM, so that the e-mail may be dead-lettered as {@code internal-error} (ConditionalRejecting-
+     * ErrorHandler's question, for errors): a StackOverflowError (e.g. absurdly nested HTML; the stack has
+     * unwound by the time it is caught), an AssertionError (a bug of ours this input triggers), and the
+     * OutOfMemoryError for one array larger than the VM allows (a size this input asks for, not an exhausted
+     * heap). Any other OutOfMemoryError, a LinkageError or an internal VM error may hit whatever e-mail runs
+     * next; dead-lettering it would turn a broken process into lost mail, so it is not contained.
+     */
+    public static boolean isContained(Error e) {
+        return e instanceof StackOverflowError || e instanceof AssertionError
+                || e instanceof OutOfMemoryError && e.getMessage() != null
+                && e.getMessage().startsWith("Requested array size exceeds VM limit");
+    }
+
     public String exceptionClass() {
         return cause == null ? "" : cause.getClass().getName();
     }
 
     /** The exception message with anything credential-like masked, truncated for a header. */
     public String safeMessage() {
-        String m = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
+        String m = cause == null ? "" : cause.getMessage() != null ? cause.getMessage()
+                : cause instanceof StackOverflowError ? "stack overflow while processing this e-mail (deeply nested "
+                + "content?)" : "";
         m = SECRETS.matcher(m).replaceAll(r -> {
             for (int g = 1; g <= 3; g++) {
                 if (r.group(g) != null) {

@@ -5,6 +5,8 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +93,32 @@ public final class OpenCtiCircuit implements AutoCloseable {
             breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
             throw e;
         }
+    }
+
+    /**
+     * Runs a call whose outcome arrives later (an asynchronous push) through the breaker: the permission is
+     * taken now, the success or failure recorded when the future completes.
+     *
+     * @throws CallNotPermittedException while the breaker is open
+     */
+    public <T> CompletableFuture<T> callAsync(Call<CompletableFuture<T>> call) throws Exception {
+        breaker.acquirePermission();
+        long start = System.nanoTime();
+        CompletableFuture<T> result;
+        try {
+            result = call.run();
+        } catch (Exception e) {
+            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            throw e;
+        }
+        return result.whenComplete((value, error) -> {
+            if (error == null) {
+                breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            } else {
+                breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS,
+                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+            }
+        });
     }
 
     /** Told true when the circuit opens, false when a healthy probe closes it. */

@@ -30,12 +30,22 @@ final class QuickRetry {
             try {
                 return circuit.call(call);
             } catch (Exception e) {
-                Failure f = Failure.classify(e, stage);
-                if (f.kind() != Failure.Kind.TRANSIENT || attempt >= attempts || circuit.isOpen()) {
+                if (!retries(e, stage, attempt)) {
                     throw e;
                 }
-                sleeper.sleep(Duration.ofMillis(backoff.apply(attempt)));
+                pause(attempt);
             }
         }
+    }
+
+    /** Whether try number {@code attempt} that failed with {@code e} gets another one. */
+    boolean retries(Throwable e, String stage, int attempt) {
+        Failure f = Failure.classify(e, stage);
+        return f.kind() == Failure.Kind.TRANSIENT && attempt < attempts && !circuit.isOpen();
+    }
+
+    /** The backoff after failed try number {@code attempt}. */
+    void pause(int attempt) throws InterruptedException {
+        sleeper.sleep(Duration.ofMillis(backoff.apply(attempt)));
     }
 }

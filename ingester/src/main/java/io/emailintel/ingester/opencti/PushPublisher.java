@@ -10,32 +10,32 @@ import io.emailintel.tls.TlsTrust;
 import io.emailintel.topology.BrokerUri;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The default "amqp" protocol: publishes pycti's messages to the platform's push exchange, persistent,
  * {@code mandatory}, with publisher confirms. A push counts only when every message was confirmed and none
- * was returned (Spring AMQP's RepublishMessageRecovererWithConfirms rule).
+ * was returned (Spring AMQP's RepublishMessageRecovererWithConfirms rule). Confirms are tracked
+ * asynchronously ({@link ConfirmTracker}) on one shared confirm channel, so many pushes are in flight at once
+ * and no thread waits for the broker's fsync; each message carries its publish sequence number as its
+ * {@code message_id}, which ties a {@code basic.return} to its push (OpenCTI's workers read only the body).
  */
 public final class PushPublisher implements BundleSink {
-
-    private static final AMQP.BasicProperties PROPERTIES = new AMQP.BasicProperties.Builder()
-            .deliveryMode(2)
-            .contentEncoding("utf-8")
-            .contentType("application/json")
-            .build();
 
     private final Connection connection;
     private final Registration registration;
     private final Duration confirmTimeout;
-    /** One confirm channel per concurrent push; channels are not shared between threads. */
-    private final BlockingQueue<PooledChannel> idle = new ArrayBlockingQueue<>(256);
+    /** Guards {@link #current}: publishing and taking sequence numbers must not interleave between threads. */
+    private final Object publishLock = new Object();
+    private Confirming current;
 
-    private record PooledChannel(Channel channel, AtomicBoolean returned) {
+    /** A confirm channel and the tracker of its outstanding publishes. */
+    private record Confirming(Channel channel, ConfirmTracker tracker) {
     }
 
     private PushPublisher(Connection connection, Registration registration, Duration confirmTimeout) {
@@ -67,39 +67,112 @@ public final class PushPublisher implements BundleSink {
 
     @Override
     public void push(String workId, StixBundle bundle) throws OpenCtiException {
-        List<ObjectNode> parts = PushMessages.split(bundle);
-        PooledChannel pooled = null;
-        boolean healthy = false;
         try {
-            pooled = borrow();
-            pooled.returned().set(false);
-            int seq = 1;
-            for (ObjectNode part : parts) {
-                byte[] body = PushMessages.body(part, seq++, registration.connectorUserId(), workId);
-                pooled.channel().basicPublish(registration.pushExchange(), registration.pushRouting(), true,
-                        PROPERTIES, body);
+            pushAsync(workId, bundle).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof OpenCtiException o) {
+                throw o;
             }
-            pooled.channel().waitForConfirmsOrDie(confirmTimeout.toMillis());
-            if (pooled.returned().get()) {
-                throw OpenCtiException.unavailable("opencti-push-returned", "the platform broker returned a push "
-                        + "message: no queue bound to " + registration.pushExchange() + "/"
-                        + registration.pushRouting(), null);
-            }
-            healthy = true;
-        } catch (IOException | TimeoutException e) {
-            throw OpenCtiException.unavailable("opencti-push-unconfirmed",
-                    "the platform broker did not confirm the push: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw OpenCtiException.unavailable("interrupted", "interrupted while waiting for push confirms", e);
-        } catch (RuntimeException e) {
-            // amqp-client reports a closed channel as an unchecked ShutdownSignalException
             throw OpenCtiException.unavailable("opencti-push-unconfirmed", "push failed: " + e.getMessage(), e);
-        } finally {
-            if (pooled != null) {
-                giveBack(pooled, healthy);
+        }
+    }
+
+    /**
+     * Publishes the bundle's messages and returns; the future completes once all of them are confirmed and
+     * none was returned, and fails with a transient {@link OpenCtiException} when one was nacked or returned,
+     * the channel went down, or the confirms took longer than the push timeout.
+     */
+    @Override
+    public CompletableFuture<Void> pushAsync(String workId, StixBundle bundle) {
+        List<byte[]> bodies = new ArrayList<>();
+        int seq = 1;
+        for (ObjectNode part : PushMessages.split(bundle)) {
+            bodies.add(PushMessages.body(part, seq++, registration.connectorUserId(), workId));
+        }
+        ConfirmTracker.Push push = new ConfirmTracker.Push();
+        Confirming confirming = null;
+        try {
+            synchronized (publishLock) {
+                confirming = confirming();
+                for (byte[] body : bodies) {
+                    long publishSeq = confirming.channel().getNextPublishSeqNo();
+                    confirming.tracker().published(push, publishSeq);
+                    confirming.channel().basicPublish(registration.pushExchange(), registration.pushRouting(), true,
+                            properties(publishSeq), body);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // amqp-client reports a closed channel as an unchecked ShutdownSignalException
+            if (confirming != null) {
+                confirming.tracker().forget(push);
+            }
+            return CompletableFuture.failedFuture(OpenCtiException.unavailable("opencti-push-unconfirmed",
+                    "push failed: " + e.getMessage(), e));
+        }
+        ConfirmTracker tracker = confirming.tracker();
+        return push.done.orTimeout(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS).handle((outcome, error) -> {
+            if (error == null && outcome == null) {
+                return null;
+            }
+            tracker.forget(push);
+            throw new CompletionException(failure(outcome, error));
+        });
+    }
+
+    private OpenCtiException failure(ConfirmTracker.Outcome outcome, Throwable error) {
+        if (outcome == ConfirmTracker.Outcome.RETURNED) {
+            return OpenCtiException.unavailable("opencti-push-returned", "the platform broker returned a push "
+                    + "message: no queue bound to " + registration.pushExchange() + "/" + registration.pushRouting(),
+                    null);
+        }
+        if (outcome == ConfirmTracker.Outcome.NACKED) {
+            return OpenCtiException.unavailable("opencti-push-unconfirmed",
+                    "the platform broker did not confirm the push: a message was nacked", null);
+        }
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        String why = cause instanceof TimeoutException ? "no confirm within " + confirmTimeout : cause.toString();
+        return OpenCtiException.unavailable("opencti-push-unconfirmed",
+                "the platform broker did not confirm the push: " + why, cause);
+    }
+
+    private static AMQP.BasicProperties properties(long publishSeq) {
+        return new AMQP.BasicProperties.Builder()
+                .deliveryMode(2)
+                .contentEncoding("utf-8")
+                .contentType("application/json")
+                .messageId(Long.toString(publishSeq))
+                .build();
+    }
+
+    /** The confirm channel, opened on first use and again after it went down; call under the publish lock. */
+    private Confirming confirming() throws IOException {
+        Confirming c = current;
+        if (c != null && c.channel().isOpen()) {
+            return c;
+        }
+        if (c != null) {
+            c.tracker().failAll(new IOException("the push channel closed"));
+            try {
+                c.channel().abort();
+            } catch (IOException | RuntimeException e) {
+                // it is being replaced either way
             }
         }
+        Channel ch = connection.createChannel();
+        ch.confirmSelect();
+        ConfirmTracker tracker = new ConfirmTracker();
+        ch.addReturnListener(r -> {
+            String id = r.getProperties().getMessageId();
+            if (id != null && id.matches("\\d{1,19}")) {
+                tracker.returned(Long.parseLong(id));
+            }
+        });
+        ch.addConfirmListener((tag, multiple) -> tracker.confirmed(tag, multiple, true),
+                (tag, multiple) -> tracker.confirmed(tag, multiple, false));
+        // a lost connection or a channel error: nothing outstanding will be confirmed on this channel any more
+        ch.addShutdownListener(cause -> tracker.failAll(cause));
+        current = new Confirming(ch, tracker);
+        return current;
     }
 
     @Override
@@ -107,31 +180,6 @@ public final class PushPublisher implements BundleSink {
         if (!connection.isOpen()) {
             throw OpenCtiException.unavailable("opencti-broker-down", "the connection to the platform's broker "
                     + registration.broker() + " is down (recovering)", null);
-        }
-    }
-
-    private PooledChannel borrow() throws IOException {
-        PooledChannel p = idle.poll();
-        if (p != null && p.channel().isOpen()) {
-            return p;
-        }
-        Channel ch = connection.createChannel();
-        ch.confirmSelect();
-        AtomicBoolean returned = new AtomicBoolean();
-        ch.addReturnListener(r -> returned.set(true));
-        return new PooledChannel(ch, returned);
-    }
-
-    private void giveBack(PooledChannel p, boolean healthy) {
-        if (healthy && p.channel().isOpen() && idle.offer(p)) {
-            return;
-        }
-        try {
-            if (p.channel().isOpen()) {
-                p.channel().close();
-            }
-        } catch (IOException | TimeoutException | RuntimeException e) {
-            // a broken channel is dropped either way
         }
     }
 

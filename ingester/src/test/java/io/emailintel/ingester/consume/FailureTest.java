@@ -71,4 +71,22 @@ class FailureTest {
         Failure f = Failure.classify(new IOException("x".repeat(5_000)), "push");
         assertThat(f.safeMessage()).hasSizeLessThanOrEqualTo(Failure.MAX_MESSAGE + 1);
     }
+
+    @Test
+    void aStackOverflowWhileProcessingAnEmailIsThatEmailsPoisonWithAClearMessage() {
+        StackOverflowError e = new StackOverflowError();
+        assertThat(Failure.isContained(e)).isTrue();
+        Failure f = Failure.classify(e, "build");
+        assertThat(f.kind()).isEqualTo(Failure.Kind.POISON);
+        assertThat(f.reason()).isEqualTo("internal-error");
+        assertThat(f.exceptionClass()).isEqualTo("java.lang.StackOverflowError");
+        assertThat(f.safeMessage()).contains("stack overflow");
+    }
+
+    @Test
+    void anExhaustedHeapOrABrokenClassPathIsNotBlamedOnTheEmail() {
+        assertThat(Failure.isContained(new OutOfMemoryError("Java heap space"))).isFalse();
+        assertThat(Failure.isContained(new NoClassDefFoundError("x"))).isFalse();
+        assertThat(Failure.isContained(new OutOfMemoryError("Requested array size exceeds VM limit"))).isTrue();
+    }
 }

@@ -1,0 +1,153 @@
+package io.emailintel.bench;
+
+import com.rabbitmq.client.Connection;
+import io.emailintel.ingester.FakeOpenCti;
+import io.emailintel.testing.BenchBrokers;
+import io.emailintel.testing.TestBroker;
+import io.emailintel.topology.Topology;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Section 3 on its own, for profiling the ingester: the same pre-filled work queue and FakeOpenCti as
+ * {@link IngesterBench}, but a jar of one's choice (to compare builds back to back) and extra JVM options for
+ * the ingester processes (e.g. {@code -XX:StartFlightRecording=filename=…}). Prints one line per run.
+ *
+ * <pre>
+ * java -cp bench/target/bench.jar io.emailintel.bench.IngesterBenchMain --jar ingester/target/ingester.jar \
+ *     --emails 2000 --processes 1 [--concurrency 4] [--prefetch 16] [--runs 1] [--jvm -XX:...] [--broker amqp://…]
+ * </pre>
+ */
+public final class IngesterBenchMain {
+
+    private IngesterBenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of("ingester/target/ingester.jar");
+        int emails = 2000;
+        int processes = 1;
+        int concurrency = 4;
+        int prefetch = 16;
+        int runs = 1;
+        String broker = "amqp://guest:guest@127.0.0.1:5672/%2F";
+        List<String> jvm = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--jar" -> jar = Path.of(args[++i]);
+                case "--emails" -> emails = Integer.parseInt(args[++i]);
+                case "--processes" -> processes = Integer.parseInt(args[++i]);
+                case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+                case "--prefetch" -> prefetch = Integer.parseInt(args[++i]);
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--broker" -> broker = args[++i];
+                case "--jvm" -> jvm.addAll(Arrays.asList(args[++i].split(" ")));
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        for (int r = 1; r <= runs; r++) {
+            Result res = run(broker, jar.toAbsolutePath(), "ibm" + System.nanoTime() % 100000, emails, processes,
+                    concurrency, prefetch, jvm);
+            System.out.printf("%s processes=%d concurrency=%d prefetch=%d e-mails=%d seconds=%.2f e-mails/s=%.0f "
+                            + "steady-seconds=%.2f steady-e-mails/s=%.0f graphql=%d per-e-mail=%.4f push-messages=%d "
+                            + "peak-heap-MiB=%.0f ingester-cpu-s=%.1f cpu-ms/e-mail=%.2f broker-cpu-s=%.1f logs=%s%n",
+                    jar.getFileName(), processes, concurrency, prefetch,
+                    emails, res.seconds, emails / res.seconds, res.steady, emails / res.steady, res.graphql,
+                    res.graphql / (double) emails, res.pushMessages, res.peakHeap / 1048576.0, res.cpuSeconds,
+                    res.cpuSeconds * 1000 / emails, res.brokerCpuSeconds, res.dir);
+        }
+    }
+
+    /**
+     * @param cpuSeconds       user + system CPU of the ingester processes (last sample before they exited)
+     * @param brokerCpuSeconds the local RabbitMQ's (beam.smp) CPU over the same time, 0 when not found
+     */
+    record Result(double seconds, double steady, int graphql, long pushMessages, long peakHeap, Path dir,
+                  double cpuSeconds, double brokerCpuSeconds) {
+    }
+
+    private static double brokerCpu;
+
+    /** utime + stime of the local beam.smp in clock ticks (USER_HZ, 100 on Linux), 0 when there is none. */
+    static long brokerCpuTicks() {
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                if (!p.getFileName().toString().matches("\\d+")) {
+                    continue;
+                }
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    if (stat.contains("(beam.smp)")) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (java.io.IOException | RuntimeException e) {
+                    // gone, or not readable
+                }
+            }
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    static Result run(String brokerUri, Path jar, String prefix, int emails, int processes, int concurrency,
+                      int prefetch, List<String> jvm) throws Exception {
+        Path dir = Files.createTempDirectory("bench-ingester-main");
+        Instant receivedBase = Instant.now().minusSeconds(86_400).truncatedTo(ChronoUnit.SECONDS);
+        String cycle = "bench-main-" + System.nanoTime();
+        List<String> jvmArgs = jvm.stream().map(a -> a.replace("{dir}", dir.toString())).toList();
+        try (TestBroker broker = BenchBrokers.open(brokerUri, prefix);
+             FakeOpenCti openCti = new FakeOpenCti(broker, "opencti")) {
+            Topology topology = broker.declare(broker.prefix("p"), Ingesters.RETRY_DELAYS);
+            Connection connection = broker.connect();
+            WorkQueueFill.publish(connection, topology, emails,
+                    i -> SyntheticMail.standard(i, cycle, receivedBase.plusSeconds(i)));
+            try (PushDrain drain = new PushDrain(connection, openCti.pushQueue())) {
+                long start = System.nanoTime();
+                var env = Ingesters.env(broker, openCti, topology, Ingesters.newConnectorId(), concurrency, prefetch);
+                List<PackagedProcess> ingesters = new ArrayList<>();
+                for (int i = 1; i <= processes; i++) {
+                    ingesters.add(PackagedProcess.start("ingester-" + i, jar, "256m", jvmArgs,
+                            List.of("run", "--exit-when-idle", "PT2S"), env, dir));
+                }
+                long brokerCpuBefore = brokerCpuTicks();
+                java.util.Map<Long, Long> cpuNanos = new java.util.HashMap<>();
+                try {
+                    while (ingesters.stream().anyMatch(PackagedProcess::isAlive)) {
+                        ingesters.forEach(PackagedProcess::sample);
+                        // the children's CPU time, sampled while they live (a contention-independent cost measure)
+                        ProcessHandle.current().children().forEach(c -> c.info().totalCpuDuration()
+                                .ifPresent(d -> cpuNanos.merge(c.pid(), d.toNanos(), Math::max)));
+                        Thread.sleep(100);
+                    }
+                    brokerCpu = (brokerCpuTicks() - brokerCpuBefore) / 100.0;
+                    for (PackagedProcess p : ingesters) {
+                        p.awaitExit(Duration.ofSeconds(10));
+                        p.requireCleanExit();
+                    }
+                } finally {
+                    for (PackagedProcess p : ingesters) {
+                        p.kill();
+                    }
+                }
+                IngestLog log = IngestLog.read(Ingesters.logs(ingesters));
+                long dead = broker.messageCount(topology.deadLetterQueue());
+                if (log.envelopeIds().size() != emails || dead != 0) {
+                    throw new IllegalStateException(log.envelopeIds().size() + " of " + emails
+                            + " e-mails ingested, " + dead + " dead-lettered; logs in " + dir);
+                }
+                IngesterBench.awaitDrained(broker, openCti, drain);
+                return new Result((drain.lastNanos() - start) / 1e9, (drain.lastNanos() - drain.firstNanos()) / 1e9,
+                        openCti.requests.get(), drain.messages(), Ingesters.peakHeap(ingesters), dir,
+                        cpuNanos.values().stream().mapToLong(Long::longValue).sum() / 1e9, brokerCpu);
+            }
+        }
+    }
+}
