@@ -26,6 +26,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 public final class ComposeFile {
 
+    private static final Pattern SECRET_NAME = Pattern.compile("(TOKEN|SECRET|PASSWORD|PASS)$");
+
     private ComposeFile() {
     }
 
@@ -61,10 +63,22 @@ public final class ComposeFile {
         Map<String, Object> service = service(serviceName);
         Set<String> known = envNames(schema);
         Map<String, Object> environment = (Map<String, Object>) service.getOrDefault("environment", Map.of());
-        assertThat(known).as("settings of %s", schema.component()).containsAll(environment.keySet());
+        Set<String> sample = sampleVariables();
+        // least privilege: .env holds every secret of the stack; the service blanks the ones it has no use for,
+        // so its container environment never carries the other process's credentials
+        for (String name : sample) {
+            if (SECRET_NAME.matcher(name).find() && !known.contains(name)) {
+                assertThat(environment).as("%s blanks %s (a secret it does not use)", serviceName, name)
+                        .containsEntry(name, "");
+            }
+        }
+        for (String name : environment.keySet()) {
+            assertThat(known.contains(name) || "".equals(environment.get(name)))
+                    .as("%s sets %s: a setting of %s or a blanked secret", serviceName, name, schema.component())
+                    .isTrue();
+        }
         assertThat(service.get("env_file")).as("%s reads .env", serviceName).isEqualTo(".env");
 
-        Set<String> sample = sampleVariables();
         for (Setting<?> s : schema.settings()) {
             assertThat(sample).as("config/.env.sample documents %s", s.env()).contains(s.env());
         }
