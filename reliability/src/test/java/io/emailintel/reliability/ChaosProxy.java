@@ -101,14 +101,16 @@ final class ChaosProxy implements AutoCloseable {
                 reset(client);
                 continue;
             }
-            if (listener != l) { // cut while connecting
-                reset(client);
-                reset(server);
-                continue;
-            }
-            accepted.incrementAndGet();
             Link link = new Link(client, server);
-            live.add(link);
+            synchronized (this) { // a cut() either sees this link or has already closed the listener
+                if (listener != l) {
+                    reset(client);
+                    reset(server);
+                    continue;
+                }
+                accepted.incrementAndGet();
+                live.add(link);
+            }
             daemon(name + "-up", () -> pump(link, client, server, false)).start();
             daemon(name + "-down", () -> pump(link, server, client, true)).start();
         }

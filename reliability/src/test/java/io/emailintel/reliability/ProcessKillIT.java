@@ -40,8 +40,9 @@ class ProcessKillIT {
     /**
      * Each kill lands while the victim holds a bundle that OpenCTI has taken but not yet answered, with
      * envelopes still waiting on the work queue. Victims push over the api protocol, each incarnation to its own
-     * URL path, so the fake tells their pushes apart; every OpenCTI answer is 250 ms late. Two victims are
-     * killed in turn (one restarts while the other is killed), a third ingester runs throughout. The evidence
+     * URL path, so the fake tells their pushes apart; every OpenCTI answer is 400 ms late. Two victims are
+     * killed in turn (one restarts while the other is killed), a third ingester (api protocol as well) runs
+     * throughout. The evidence
      * that a kill hit between push and ack: the envelope is redelivered and its report pushed again (raw
      * re-pushes ≥ kills).
      */
@@ -49,9 +50,11 @@ class ProcessKillIT {
     void ingesterKilledMidBatchLosesNothing(TestBroker broker) throws Exception {
         int kills = 6;
         try (Rig rig = new Rig(broker, "ingesterkill", EMAILS)) {
-            rig.openCti.responseDelayMillis = 250;
+            rig.openCti.responseDelayMillis = 400;
             Instant from = Instant.now();
-            rig.startIngester(Map.of("INGESTER_CONCURRENCY", "2", "INGESTER_PREFETCH", "4"));
+            // api protocol too: its pace is OpenCTI's (over amqp it would drain the queue before the victims restart)
+            rig.startIngester(Map.of("CONNECTOR_QUEUE_PROTOCOL", "api", "INGESTER_CONCURRENCY", "4",
+                    "INGESTER_PREFETCH", "4"));
             String[] paths = {"/victim-a0", "/victim-b0"};
             Process[] victims = {rig.startIngester(victimEnv(rig, paths[0])), rig.startIngester(victimEnv(rig, paths[1]))};
             rig.startFetcher();
