@@ -8,6 +8,8 @@ import io.emailintel.model.SkipReason;
 import io.emailintel.model.SkippedAttachment;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps an envelope under the broker's message size limit. RabbitMQ 4 refuses messages over 16 MiB by closing
@@ -16,6 +18,8 @@ import java.util.List;
  * too large — and, if need be, the tail of its body.
  */
 public final class EnvelopeSize {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EnvelopeSize.class);
 
     /** Leaves room under RabbitMQ 4's default 16 MiB for headers and properties. */
     public static final int MAX_BYTES = 15 * 1024 * 1024;
@@ -53,16 +57,25 @@ public final class EnvelopeSize {
             skipped.add(new SkippedAttachment(a.name(), a.mimeType(), a.size(), SkipReason.TOO_LARGE,
                     "the e-mail with its attachments would exceed the broker's message size limit"));
         }
+        int original = json.length;
         Envelope smaller = copy(e, e.body(), skipped);
         json = codec.encode(smaller);
         if (json.length <= maxBytes) {
+            LOG.warn("envelope {} is {} bytes, over the {}-byte limit: its {} attachment(s) are left out and "
+                    + "recorded as skipped (too large)", e.envelopeId(), original, maxBytes, e.attachments().size());
             return new Fitted(smaller, json);
         }
         String content = e.body().content();
         int keep = Math.max(0, Math.min(content.length(), maxBytes / 4));
+        if (keep > 0 && keep < content.length() && Character.isHighSurrogate(content.charAt(keep - 1))) {
+            keep--; // never cut a character in half
+        }
         String marker = "\n[… body truncated by the fetcher: the e-mail exceeded the broker's message size limit]";
         Envelope truncated = copy(e, new EnvelopeBody(e.body().contentType(), content.substring(0, keep) + marker),
                 skipped);
+        LOG.warn("envelope {} is {} bytes, over the {}-byte limit: its {} attachment(s) are left out and recorded "
+                + "as skipped (too large), and its body is cut to {} of {} characters", e.envelopeId(), original,
+                maxBytes, e.attachments().size(), keep, content.length());
         return new Fitted(truncated, codec.encode(truncated));
     }
 

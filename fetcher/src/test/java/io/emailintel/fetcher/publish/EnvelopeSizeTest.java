@@ -49,4 +49,13 @@ class EnvelopeSizeTest {
         assertThat(codec.encode(fitted).length).isLessThanOrEqualTo(10_000);
         assertThat(fitted.body().content()).endsWith("message size limit]");
     }
+
+    @Test
+    void theBodyIsNeverCutInsideASurrogatePair() {
+        // 2,500 characters are kept (a quarter of the limit); put an emoji's high surrogate at position 2,499
+        String body = "x".repeat(2_499) + "\uD83D\uDE00" + "y".repeat(50_000);
+        String kept = size.fit(envelope(body).build()).body().content();
+        String beforeMarker = kept.substring(0, kept.indexOf("\n[… body truncated"));
+        assertThat(beforeMarker).isEqualTo("x".repeat(2_499));
+    }
 }
