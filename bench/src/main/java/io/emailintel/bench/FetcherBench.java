@@ -8,10 +8,6 @@ import io.emailintel.topology.BrokerUri;
 import io.emailintel.topology.Topology;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,8 +48,7 @@ final class FetcherBench {
 
     private static final String MAILBOX = "cti@example.org";
     /** The body size the issue specifies for the synthetic mailbox. */
-    static final int BODY_CHARS = 20_000;
-    private static final String BODY = htmlBody();
+    private static final String BODY = SyntheticMail.htmlBody();
 
     private final BrokerUri uri;
     private final String broker;
@@ -133,12 +128,11 @@ final class FetcherBench {
             long peakHeap = 0;
             long peakRss = 0;
             Duration fetcherCpu = Duration.ZERO;
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
             try {
                 while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {
-                    peakRss = Math.max(peakRss, rssKib(process.pid()));
+                    peakRss = Math.max(peakRss, PackagedProcess.rssKib(process.pid()));
                     fetcherCpu = process.info().totalCpuDuration().orElse(fetcherCpu);
-                    peakHeap = Math.max(peakHeap, heapUsed(http, opsPort));
+                    peakHeap = Math.max(peakHeap, PackagedProcess.heapUsed(opsPort));
                     if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(30)) {
                         throw new IllegalStateException("the fetcher did not finish in 30 minutes");
                     }
@@ -197,20 +191,6 @@ final class FetcherBench {
         return path.contains("mailFolders") ? "folders" : "other " + path;
     }
 
-    /** An HTML advisory of about {@link #BODY_CHARS} characters: headings, paragraphs, links, an IOC table. */
-    static String htmlBody() {
-        StringBuilder b = new StringBuilder("<html><head><style>p{margin:0}</style></head><body>");
-        b.append("<h1>Vendor advisory</h1>");
-        for (int n = 0; b.length() < BODY_CHARS - 400; n++) {
-            b.append("<h2>Finding ").append(n).append("</h2><p>The actor used <b>spear-phishing</b> with a lure ")
-                    .append("document; see <a href=\"https://vendor.example/advisories/").append(n)
-                    .append("\">the full write-up</a>. Indicators:</p><table><tr><td>198.51.100.").append(n % 250)
-                    .append("</td><td>evil-").append(n).append(".example</td><td>")
-                    .append(String.format("%064x", (long) n * 2654435761L)).append("</td></tr></table>");
-        }
-        return b.append("<p>TLP:AMBER+STRICT — do not forward.</p></body></html>").toString();
-    }
-
     /** A standalone run (see the class comment); prints the result and the requests by kind. */
     public static void main(String[] args) throws Exception {
         List<String> own = new ArrayList<>(List.of(args));
@@ -236,36 +216,5 @@ final class FetcherBench {
 
     private static String tail(String log) {
         return log.length() > 4000 ? log.substring(log.length() - 4000) : log;
-    }
-
-    /** VmHWM (the process's peak RSS so far), in KiB; 0 where /proc is not available. */
-    static long rssKib(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (Exception e) {
-            // the process has exited, or no /proc
-        }
-        return 0;
-    }
-
-    /** The sum of jvm_memory_used_bytes{area="heap"} from the process's /metrics; 0 when not reachable. */
-    static long heapUsed(HttpClient http, int port) {
-        try {
-            String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                    .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString()).body();
-            double sum = 0;
-            for (String line : body.split("\n")) {
-                if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
-            }
-            return (long) sum;
-        } catch (Exception e) {
-            return 0;
-        }
     }
 }
