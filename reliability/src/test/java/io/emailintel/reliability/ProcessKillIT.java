@@ -28,6 +28,8 @@ class ProcessKillIT {
             rig.startIngester();
             Process fetcher = rig.startFetcher();
             for (int kill = 0; kill < 10; kill++) {
+                // from the moment it runs: on a busy machine the JVM start alone can outlast the random pause
+                rig.awaitLog(fetcher, "fetch cycle", Duration.ofSeconds(60));
                 Thread.sleep(1_500 + random.nextInt(2_500));
                 Rig.kill9(fetcher);
                 fetcher = rig.startFetcher();
