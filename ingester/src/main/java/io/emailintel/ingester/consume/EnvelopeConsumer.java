@@ -201,13 +201,14 @@ public final class EnvelopeConsumer implements AutoCloseable {
         attempt.whenCompleteAsync((a, error) -> {
             // the budget covers the bundle until its push is settled: it is kept for quick retries
             room.close();
-            if (a == null && error instanceof Error fatal && !Failure.isContained(fatal)) {
+            Throwable cause = error == null ? null : EnvelopeProcessor.unwrap(error);
+            if (a == null && cause instanceof Error fatal && !Failure.isContained(fatal)) {
                 abandon(tag, fatal);
                 return;
             }
             try {
                 settle(tag, props, body, a != null ? a : new EnvelopeProcessor.Attempt("", "", null, null,
-                        Failure.classify(EnvelopeProcessor.unwrap(error), "process")));
+                        Failure.classify(cause, "process")));
             } finally {
                 inFlight.decrementAndGet();
             }
