@@ -3,6 +3,10 @@ package io.emailintel.topology;
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.impl.recovery.RecordedBinding;
+import com.rabbitmq.client.impl.recovery.RecordedExchange;
+import com.rabbitmq.client.impl.recovery.RecordedQueue;
+import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import io.emailintel.tls.TlsTrust;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -174,7 +178,7 @@ public final class BrokerUri {
         return trust;
     }
 
-    /** A factory with credentials, TLS, and automatic connection and topology recovery switched on. */
+    /** A factory with credentials, TLS, and automatic connection and consumer recovery switched on. */
     public ConnectionFactory connectionFactory() {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setUsername(username);
@@ -182,6 +186,25 @@ public final class BrokerUri {
         factory.setVirtualHost(virtualHost);
         factory.setAutomaticRecoveryEnabled(true);
         factory.setTopologyRecoveryEnabled(true);
+        // Our exchanges and queues are durable and declared on short-lived channels: the broker keeps them across
+        // a connection loss, and re-declaring them through their closed channels only logs errors. Consumers are
+        // what recovery must bring back.
+        factory.setTopologyRecoveryFilter(new TopologyRecoveryFilter() {
+            @Override
+            public boolean filterExchange(RecordedExchange exchange) {
+                return false;
+            }
+
+            @Override
+            public boolean filterQueue(RecordedQueue queue) {
+                return false;
+            }
+
+            @Override
+            public boolean filterBinding(RecordedBinding binding) {
+                return false;
+            }
+        });
         factory.setNetworkRecoveryInterval(2_000);
         factory.setRequestedHeartbeat(30);
         factory.setConnectionTimeout(10_000);
