@@ -22,6 +22,7 @@ import java.util.List;
  * <pre>
  * java -cp bench/target/bench.jar io.emailintel.bench.IngesterBenchMain --jar ingester/target/ingester.jar \
  *     --emails 2000 --processes 1 [--concurrency 4] [--prefetch 16] [--runs 1] [--jvm -XX:...] [--broker amqp://…]
+ *     [--e2e-fetcher fetcher/target/fetcher.jar [--e2e-seconds 30]]   (section 4 instead: latency at 100/s)
  * </pre>
  */
 public final class IngesterBenchMain {
@@ -38,6 +39,8 @@ public final class IngesterBenchMain {
         int runs = 1;
         String broker = "amqp://guest:guest@127.0.0.1:5672/%2F";
         List<String> jvm = new ArrayList<>();
+        Path fetcher = null;
+        int e2eSeconds = 30;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jar" -> jar = Path.of(args[++i]);
@@ -47,9 +50,19 @@ public final class IngesterBenchMain {
                 case "--prefetch" -> prefetch = Integer.parseInt(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--broker" -> broker = args[++i];
+                case "--e2e-fetcher" -> fetcher = Path.of(args[++i]);
+                case "--e2e-seconds" -> e2eSeconds = Integer.parseInt(args[++i]);
                 case "--jvm" -> jvm.addAll(Arrays.asList(args[++i].split(" ")));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if (fetcher != null) {
+            // section 4 with this ingester jar: fetcher + 2 ingesters, 100 e-mails/s arriving
+            EndToEndBench.Result e = new EndToEndBench(broker, fetcher.toAbsolutePath(), jar.toAbsolutePath(),
+                    "ibe" + System.nanoTime() % 100000).run(100, e2eSeconds, 2, "PT1S");
+            System.out.printf("%s e2e e-mails=%d rate/s=%.1f ingested=%d p50-ms=%d p99-ms=%d max-ms=%d%n",
+                    jar.getFileName(), e.emails(), e.ratePerSecond(), e.ingested(), e.p50Ms(), e.p99Ms(), e.maxMs());
+            return;
         }
         for (int r = 1; r <= runs; r++) {
             Result res = run(broker, jar.toAbsolutePath(), "ibm" + System.nanoTime() % 100000, emails, processes,
