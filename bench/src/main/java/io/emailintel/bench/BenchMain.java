@@ -186,12 +186,14 @@ public final class BenchMain implements Callable<Integer> {
         int largeBytes = (smoke ? 2 : 12) * 1024 * 1024;
         byte[] large = SyntheticMail.pdf(largeBytes, 13);
         String largeCycle = "bench-large-" + receivedBase.getEpochSecond();
-        IngesterBench.Result mi = ingesterBench.run("ingestlarge", largeEmails, 2, "256m", 4, 8,
+        IngesterBench.Result mi = ingesterBench.run("ingestlarge", largeEmails, 2, "256m", 4, 4,
                 i -> SyntheticMail.withAttachment(i, largeCycle, receivedBase.plusSeconds(i), large));
         md.append("\n### Ingester half\n\n");
         md.append(String.format("%d envelopes, each with one %d MiB PDF attachment (about %.0f MiB of envelope "
-                + "JSON), drained by %d packaged ingesters at `-Xmx256m`, INGESTER_CONCURRENCY=4 and the default "
-                + "INGESTER_PREFETCH=8 (so up to 8 delivered envelopes sit in each heap). The processes run with "
+                + "JSON), drained by %d packaged ingesters at `-Xmx256m`, INGESTER_CONCURRENCY=4 and "
+                + "INGESTER_PREFETCH=4 (up to 4 delivered envelopes sit in each heap; with the default 8, eight 16 MiB "
+                + "deliveries are half of a 256 MiB heap and the run ran out of memory — see the notes). The processes "
+                + "run with "
                 + "`-XX:+ExitOnOutOfMemoryError` "
                 + "(and a heap dump): an OutOfMemoryError or a non-zero exit fails the harness, so a row here "
                 + "means it finished.%n%n", largeEmails, largeBytes / (1024 * 1024),
