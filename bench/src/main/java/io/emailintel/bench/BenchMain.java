@@ -129,7 +129,7 @@ public final class BenchMain implements Callable<Integer> {
                 + "push queue the bench consumes with manual acks as OpenCTI's workers would. Seconds are from "
                 + "starting the processes to the last push message arriving (JVM start-up and registration "
                 + "included); \"steady\" is first to last push message. GraphQL calls are every request "
-                + "FakeOpenCti answered (health, registration, works, one `addExpectations` per e-mail, pings). "
+                + "FakeOpenCti answered (health, registration, works, `addExpectations` in batches, pings). "
                 + "Peak heap and RSS are per process (the larger of the processes).\n\n");
         md.append("| processes | e-mails | seconds | e-mails/s | steady e-mails/s | GraphQL calls | calls/e-mail "
                 + "| push messages | peak heap MiB | peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|\n");
