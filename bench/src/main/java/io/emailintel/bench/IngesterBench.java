@@ -68,29 +68,7 @@ final class IngesterBench {
                 List<PackagedProcess> ingesters = Ingesters.start(processes, ingesterJar, xmx,
                         Ingesters.env(broker, openCti, topology, Ingesters.newConnectorId(), concurrency, prefetch),
                         List.of("run", "--exit-when-idle", idle.toString()), dir);
-                try {
-                    while (ingesters.stream().anyMatch(PackagedProcess::isAlive)) {
-                        ingesters.forEach(PackagedProcess::sample);
-                        if (System.nanoTime() - start > Duration.ofMinutes(30).toNanos()) {
-                            throw new IllegalStateException("the ingesters did not finish in 30 minutes");
-                        }
-                        Thread.sleep(100);
-                    }
-                    for (PackagedProcess p : ingesters) {
-                        p.awaitExit(Duration.ofSeconds(10));
-                        p.requireCleanExit();
-                    }
-                } finally {
-                    for (PackagedProcess p : ingesters) {
-                        p.kill();
-                    }
-                }
-                IngestLog log = IngestLog.read(Ingesters.logs(ingesters));
-                long dead = broker.messageCount(topology.deadLetterQueue());
-                if (log.envelopeIds().size() != emails || dead != 0) {
-                    throw new IllegalStateException(label + ": " + log.envelopeIds().size() + " of " + emails
-                            + " e-mails ingested, " + dead + " dead-lettered; logs in " + dir);
-                }
+                IngestLog log = Ingesters.awaitIngested(ingesters, () -> { }, broker, topology, emails, label, dir);
                 awaitDrained(broker, openCti, drain);
                 return new Result(label, emails, processes, concurrency, prefetch, xmx, log.envelopeIds().size(),
                         (drain.lastNanos() - start) / 1e9, (drain.lastNanos() - drain.firstNanos()) / 1e9,

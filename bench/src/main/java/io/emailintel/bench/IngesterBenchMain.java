@@ -132,30 +132,12 @@ public final class IngesterBenchMain {
                 }
                 long brokerCpuBefore = brokerCpuTicks();
                 java.util.Map<Long, Long> cpuNanos = new java.util.HashMap<>();
-                try {
-                    while (ingesters.stream().anyMatch(PackagedProcess::isAlive)) {
-                        ingesters.forEach(PackagedProcess::sample);
-                        // the children's CPU time, sampled while they live (a contention-independent cost measure)
-                        ProcessHandle.current().children().forEach(c -> c.info().totalCpuDuration()
-                                .ifPresent(d -> cpuNanos.merge(c.pid(), d.toNanos(), Math::max)));
-                        Thread.sleep(100);
-                    }
-                    brokerCpu = (brokerCpuTicks() - brokerCpuBefore) / 100.0;
-                    for (PackagedProcess p : ingesters) {
-                        p.awaitExit(Duration.ofSeconds(10));
-                        p.requireCleanExit();
-                    }
-                } finally {
-                    for (PackagedProcess p : ingesters) {
-                        p.kill();
-                    }
-                }
-                IngestLog log = IngestLog.read(Ingesters.logs(ingesters));
-                long dead = broker.messageCount(topology.deadLetterQueue());
-                if (log.envelopeIds().size() != emails || dead != 0) {
-                    throw new IllegalStateException(log.envelopeIds().size() + " of " + emails
-                            + " e-mails ingested, " + dead + " dead-lettered; logs in " + dir);
-                }
+                // the children's CPU time, sampled while they live (a contention-independent cost measure)
+                IngestLog log = Ingesters.awaitIngested(ingesters, () -> ProcessHandle.current().children()
+                        .forEach(c -> c.info().totalCpuDuration()
+                                .ifPresent(d -> cpuNanos.merge(c.pid(), d.toNanos(), Math::max))),
+                        broker, topology, emails, "ingester bench", dir);
+                brokerCpu = (brokerCpuTicks() - brokerCpuBefore) / 100.0;
                 IngesterBench.awaitDrained(broker, openCti, drain);
                 return new Result((drain.lastNanos() - start) / 1e9, (drain.lastNanos() - drain.firstNanos()) / 1e9,
                         openCti.requests.get(), drain.messages(), Ingesters.peakHeap(ingesters), dir,

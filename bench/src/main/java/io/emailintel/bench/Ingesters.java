@@ -86,4 +86,39 @@ final class Ingesters {
     static long peakRss(List<PackagedProcess> processes) {
         return processes.stream().mapToLong(PackagedProcess::peakRssKib).max().orElse(0);
     }
+
+    /**
+     * Waits for ingesters started with {@code --exit-when-idle}, sampling them (and calling {@code eachSample})
+     * every 100 ms; requires clean exits, every e-mail ingested and none dead-lettered. Kills what is left on
+     * the way out. Returns their per-e-mail log lines.
+     */
+    static IngestLog awaitIngested(List<PackagedProcess> ingesters, Runnable eachSample, TestBroker broker,
+                                   Topology topology, int emails, String label, Path dir) throws Exception {
+        long start = System.nanoTime();
+        try {
+            while (ingesters.stream().anyMatch(PackagedProcess::isAlive)) {
+                ingesters.forEach(PackagedProcess::sample);
+                eachSample.run();
+                if (System.nanoTime() - start > Duration.ofMinutes(30).toNanos()) {
+                    throw new IllegalStateException("the ingesters did not finish in 30 minutes");
+                }
+                Thread.sleep(100);
+            }
+            for (PackagedProcess p : ingesters) {
+                p.awaitExit(Duration.ofSeconds(10));
+                p.requireCleanExit();
+            }
+        } finally {
+            for (PackagedProcess p : ingesters) {
+                p.kill();
+            }
+        }
+        IngestLog log = IngestLog.read(logs(ingesters));
+        long dead = broker.messageCount(topology.deadLetterQueue());
+        if (log.envelopeIds().size() != emails || dead != 0) {
+            throw new IllegalStateException(label + ": " + log.envelopeIds().size() + " of " + emails
+                    + " e-mails ingested, " + dead + " dead-lettered; logs in " + dir);
+        }
+        return log;
+    }
 }
