@@ -1,23 +1,33 @@
 # syntax=docker/dockerfile:1
 # One build, two images:  docker build --target fetcher -t email-intel-fetcher .
 #                         docker build --target ingester -t email-intel-ingester .
+# Other base images (a mirror, a hardened JRE, no registry at all: deploy/base-images/build):
+#                         --build-arg JDK_IMAGE=… --build-arg JRE_IMAGE=…
+# The build image needs a JDK 17 and curl or wget (the Maven wrapper downloads Maven); the runtime image a
+# JRE 17, bash, groupadd and useradd.
+ARG JDK_IMAGE=eclipse-temurin:17-jdk
+ARG JRE_IMAGE=eclipse-temurin:17-jre
 
-FROM eclipse-temurin:17-jdk AS build
+FROM ${JDK_IMAGE} AS build
 WORKDIR /src
-# dependencies first, so that code changes do not re-download them
+# dependencies first, so that code changes do not re-download them. Maven reads every module the parent
+# lists, so every pom is copied; only the images' modules (and what they depend on) are built.
 COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
 COPY shared-model/pom.xml shared-model/
 COPY fetcher/pom.xml fetcher/
 COPY ingester/pom.xml ingester/
-RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q dependency:go-offline -DexcludeReactor=true || true
+COPY bench/pom.xml bench/
+COPY reliability/pom.xml reliability/
+RUN --mount=type=cache,target=/root/.m2 \
+    ./mvnw -B -q -pl fetcher,ingester -am dependency:go-offline -DexcludeReactor=true || true
 COPY shared-model/ shared-model/
 COPY fetcher/ fetcher/
 COPY ingester/ ingester/
-RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -DskipTests package \
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -pl fetcher,ingester -am -DskipTests package \
     && cp fetcher/target/fetcher.jar ingester/target/ingester.jar /tmp/
 
-FROM eclipse-temurin:17-jre AS runtime
+FROM ${JRE_IMAGE} AS runtime
 RUN groupadd --system --gid 10001 emailintel \
     && useradd --system --uid 10001 --gid emailintel --home-dir /app --shell /usr/sbin/nologin emailintel \
     && mkdir -p /app/state \
