@@ -17,6 +17,11 @@ class FetcherComposeTest {
     }
 
     @Test
+    void theStackTestOverrideSetsOnlyFetcherSettings() throws Exception {
+        ComposeFile.assertOverrideUsesSettings("fetcher", FetcherSettings.schema());
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void theFetcherIsASingletonWithItsStateOnAVolume() throws Exception {
         Map<String, Object> fetcher = ComposeFile.service("fetcher");

@@ -16,6 +16,11 @@ class IngesterComposeTest {
     }
 
     @Test
+    void theStackTestOverrideSetsOnlyIngesterSettings() throws Exception {
+        ComposeFile.assertOverrideUsesSettings("ingester", IngesterSettings.schema());
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void ingestersScaleAndStopGracefully() throws Exception {
         Map<String, Object> ingester = ComposeFile.service("ingester");

@@ -9,9 +9,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Just enough of a Dockerfile parser to check who a built image runs as: stages with their base, their
- * instructions (continuation lines joined, comments dropped), and which stages are final (no other stage
- * builds on them or copies from them).
+ * Just enough of a Dockerfile parser to check who a built image runs as and what it is built from: the build
+ * arguments declared before the first FROM (with their defaults), stages with their base, their instructions
+ * (continuation lines joined, comments dropped), and which stages are final (no other stage builds on them
+ * or copies from them).
  */
 final class Dockerfile {
 
@@ -23,14 +24,19 @@ final class Dockerfile {
 
     private static final Pattern FROM = Pattern.compile("(?i)^(?:--platform=\\S+\\s+)?(\\S+)(?:\\s+AS\\s+(\\S+))?$");
     private static final Pattern COPY_FROM = Pattern.compile("--from=(\\S+)");
+    private static final Pattern ARG = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(?:=(\\S*))?");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)}?");
 
+    private final Map<String, String> globalArgs;
     private final Map<String, Stage> stages;
 
-    private Dockerfile(Map<String, Stage> stages) {
+    private Dockerfile(Map<String, String> globalArgs, Map<String, Stage> stages) {
+        this.globalArgs = globalArgs;
         this.stages = stages;
     }
 
     static Dockerfile parse(String text) {
+        Map<String, String> globalArgs = new LinkedHashMap<>();
         Map<String, Stage> stages = new LinkedHashMap<>();
         Stage current = null;
         for (String line : logicalLines(text)) {
@@ -47,9 +53,51 @@ final class Dockerfile {
                 stages.put(name, current);
             } else if (current != null) {
                 current.instructions().add(new Instruction(keyword, args));
+            } else if (keyword.equals("ARG")) {
+                // before the first FROM: the arguments FROM lines may use (docker build --build-arg NAME=…)
+                Matcher m = ARG.matcher(args);
+                if (!m.matches()) {
+                    throw new IllegalArgumentException("cannot read ARG " + args);
+                }
+                globalArgs.put(m.group(1), m.group(2) == null ? "" : m.group(2));
             }
         }
-        return new Dockerfile(stages);
+        return new Dockerfile(globalArgs, stages);
+    }
+
+    /** The build arguments declared before the first FROM, with their defaults ("" when none). */
+    Map<String, String> globalArgs() {
+        return globalArgs;
+    }
+
+    /** The stage's base as written, e.g. {@code ${JRE_IMAGE}} or {@code runtime}. */
+    String base(String stageName) {
+        Stage s = stages.get(stageName);
+        if (s == null) {
+            throw new IllegalArgumentException("no stage " + stageName);
+        }
+        return s.base();
+    }
+
+    /** The stage's base with the given build arguments, the declared defaults for the others. */
+    String resolvedBase(String stageName, Map<String, String> buildArgs) {
+        Matcher m = VARIABLE.matcher(base(stageName));
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1);
+            if (!globalArgs.containsKey(name)) {
+                throw new IllegalArgumentException("FROM uses " + name + ", which no ARG before the first FROM declares");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(buildArgs.getOrDefault(name, globalArgs.get(name))));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** The stage's own instructions (not its base stages'). */
+    List<Instruction> instructions(String stageName) {
+        base(stageName);
+        return stages.get(stageName).instructions();
     }
 
     private static List<String> logicalLines(String text) {

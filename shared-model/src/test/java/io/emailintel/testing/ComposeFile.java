@@ -21,8 +21,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Checks the compose file and the sample .env against a process's configuration schema, so a renamed
- * setting cannot silently stop reaching the containers. (There is no Docker engine on the build machines:
- * this is what validates the compose file there.)
+ * setting cannot silently stop reaching the containers. (deploy/test-stack starts the stack for real with
+ * podman; this catches a renamed setting without a container engine.)
  */
 public final class ComposeFile {
 
@@ -48,6 +48,24 @@ public final class ComposeFile {
         try (Reader r = Files.newBufferedReader(root().resolve("docker-compose.yml"), StandardCharsets.UTF_8)) {
             return (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
         }
+    }
+
+    /** deploy/compose.stack-test.yml, the override deploy/test-stack starts the stack with. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> loadOverride() throws IOException {
+        try (Reader r = Files.newBufferedReader(root().resolve("deploy/compose.stack-test.yml"), StandardCharsets.UTF_8)) {
+            return (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+        }
+    }
+
+    /** The override's variables are settings of the service's process (a renamed setting fails here). */
+    @SuppressWarnings("unchecked")
+    public static void assertOverrideUsesSettings(String serviceName, ConfigSchema schema) throws IOException {
+        Map<String, Object> services = (Map<String, Object>) loadOverride().get("services");
+        Map<String, Object> service = (Map<String, Object>) services.getOrDefault(serviceName, Map.of());
+        Map<String, Object> environment = (Map<String, Object>) service.getOrDefault("environment", Map.of());
+        assertThat(environment.keySet()).as("deploy/compose.stack-test.yml sets settings of %s", schema.component())
+                .isSubsetOf(envNames(schema));
     }
 
     @SuppressWarnings("unchecked")

@@ -3,9 +3,11 @@ package io.emailintel.ingester.consume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.impl.LongStringHelper;
+import io.emailintel.ops.OpsServer;
 import io.emailintel.topology.Headers;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,5 +65,19 @@ class IngestMetricsTest {
         assertThat(PublishedAt.of(null)).isNull();
         assertThat(PublishedAt.of(Map.of())).isNull();
         assertThat(PublishedAt.of(Map.of(Headers.PUBLISHED_AT, "yesterday"))).isNull();
+    }
+
+    @Test
+    void retriedAndDeadLetteredCountersCarryAHelpTextForPrometheus() {
+        PrometheusMeterRegistry prometheus = OpsServer.newRegistry("ingester");
+        IngestMetrics m = new IngestMetrics(prometheus, Clock.fixed(NOW, ZoneOffset.UTC));
+
+        m.retried("opencti-unavailable");
+        m.deadLettered("poison");
+
+        assertThat(prometheus.scrape())
+                .containsPattern("# HELP emailintel_emails_retried_total \\S")
+                .containsPattern("# HELP emailintel_emails_dead_lettered_total \\S")
+                .contains("emailintel_emails_dead_lettered_total{component=\"ingester\",reason=\"poison\"} 1.0");
     }
 }
