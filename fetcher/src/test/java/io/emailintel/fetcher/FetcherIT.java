@@ -78,7 +78,7 @@ class FetcherIT {
         GraphFixture.cycle(mailbox, store, connection, topology, "Inbox").run();
         assertThat(ids(GraphFixture.drain(connection, topology.workQueue())))
                 .containsExactlyInAnyOrder(first.id(), second.id());
-        assertThat(store.load()).get().extracting(CursorState::phase, CursorState::settled)
+        assertThat(store.load()).get().extracting(CursorState::phase, CursorState::caughtUp)
                 .containsExactly(CursorState.Phase.DELTA, true);
 
         FakeGraph.Message moved = graph.add("inbox-id", daysAgo(20), "moved in from another folder");
@@ -158,7 +158,7 @@ class FetcherIT {
         }
 
         assertThatThrownBy(() -> GraphFixture.cycle(mailbox("Inbox", 10), store, connection, topology, "Inbox").run())
-                .isInstanceOf(FetchCycle.NotConfirmedException.class);
+                .isInstanceOf(io.emailintel.fetcher.publish.NotConfirmedException.class);
         assertThat(store.load()).isEmpty();
 
         topology.declare(connection);
@@ -286,7 +286,7 @@ class FetcherIT {
         assertThatThrownBy(() -> new FetchCycle(unbinding, store, connection, topology, java.time.Clock.systemUTC(),
                 GraphFixture.MAILBOX, "Inbox", Duration.ofDays(30), Duration.ofMinutes(10), Duration.ofSeconds(10),
                 () -> false, new FetcherMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())).run())
-                .isInstanceOf(FetchCycle.NotConfirmedException.class);
+                .isInstanceOf(io.emailintel.fetcher.publish.NotConfirmedException.class);
 
         List<String> confirmed = GraphFixture.drain(connection, topology.workQueue()).stream()
                 .map(e -> e.source().messageId()).toList();

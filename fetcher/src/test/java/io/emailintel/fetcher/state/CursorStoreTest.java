@@ -19,7 +19,7 @@ class CursorStoreTest {
         CursorStore store = new CursorStore(dir, "CTI@example.org", "Inbox/CTI");
         CursorState state = CursorState.initial("CTI@example.org", "Inbox/CTI", Instant.parse("2026-01-01T00:00:00Z"))
                 .withMessage("m1", Instant.parse("2026-01-02T00:00:00Z"))
-                .toDelta().withLink("https://graph/delta?token=1", true)
+                .toDelta(java.time.Duration.ofMinutes(10)).withLink("https://graph/delta?token=1", true)
                 .at(Instant.parse("2026-01-03T00:00:00Z"));
         store.save(state);
 
