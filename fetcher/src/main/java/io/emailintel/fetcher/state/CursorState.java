@@ -89,7 +89,7 @@ public record CursorState(String mailbox, String folder, Phase phase, Instant wa
                 updatedAt);
     }
 
-    /** The delta token was rejected: enumerate again, keeping what was received after the watermark minus the overlap. */
+    /** The delta token was rejected: enumerate again; new is what arrived after the watermark minus the overlap. */
     public CursorState resync(Duration overlap) {
         return new CursorState(mailbox, folder, Phase.DELTA, watermark, null, false, watermark.minus(overlap),
                 recentIds, updatedAt);

@@ -65,7 +65,8 @@ class EnvelopePublisherIT {
             unbindWorkQueue(connection, topology);
             CompletableFuture<Void> returned = publisher.publish(envelope);
 
-            assertThatThrownBy(() -> returned.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(NotConfirmedException.class);
+            assertThatThrownBy(() -> returned.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(NotConfirmedException.class);
             assertThat(routed).isCompleted().isNotCompletedExceptionally();
         }
         assertThat(broker.messageCount(topology.workQueue())).isEqualTo(1);
