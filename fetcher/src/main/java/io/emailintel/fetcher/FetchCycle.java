@@ -150,6 +150,9 @@ final class FetchCycle {
                 Queued following = publish(page, pages);
                 mark(page.page(), pages.delta());
                 commit();
+                if (!pages.delta()) {
+                    progress.report();
+                }
                 page = following != null ? following : queue(pages.resume(), pages.delta());
             }
         }
@@ -167,10 +170,7 @@ final class FetchCycle {
                     following = queue(pages.take(), pages.delta());
                     taken = true;
                 }
-                publish(reader.next());
-            }
-            if (!pages.delta()) {
-                progress.report();
+                publishEnvelope(reader.next());
             }
             return taken ? following : queue(pages.take(), pages.delta());
         }
@@ -195,7 +195,7 @@ final class FetchCycle {
         }
 
         /** Publishes one envelope, once fewer than {@link #MAX_UNCONFIRMED} are unconfirmed. */
-        private void publish(EnvelopeReadahead.Ready<EnvelopeSize.Fitted> ready)
+        private void publishEnvelope(EnvelopeReadahead.Ready<EnvelopeSize.Fitted> ready)
                 throws IOException, InterruptedException {
             if (ready.value().isEmpty()) {
                 return; // gone since it was listed
