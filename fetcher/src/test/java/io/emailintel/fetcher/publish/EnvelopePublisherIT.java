@@ -73,6 +73,27 @@ class EnvelopePublisherIT {
     }
 
     @Test
+    void aPublishTheBrokerRefusesFailsItsSend(TestBroker broker) throws Exception {
+        Topology topology = broker.declare(broker.prefix("nack"), DELAYS);
+        Connection connection = broker.connect();
+        String full = topology.prefix() + ".full";
+        broker.deleteQueueAfterwards(full);
+        unbindWorkQueue(connection, topology);
+        try (Channel ch = connection.createChannel()) {
+            // a queue that is full and refuses more: RabbitMQ nacks the publish (rabbitmq.com/docs/maxlength)
+            ch.queueDeclare(full, false, false, false, java.util.Map.of("x-max-length", 0,
+                    "x-overflow", "reject-publish"));
+            ch.queueBind(full, topology.exchange(), Topology.ROUTING_WORK);
+        }
+        try (EnvelopePublisher publisher = new EnvelopePublisher(connection, topology, Clock.systemUTC())) {
+            CompletableFuture<Void> refused = publisher.publish(publisher.encode(EnvelopeFixtures.advisory("AAMk-n")));
+
+            assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(NotConfirmedException.class)
+                    .hasMessageContaining("refused");
+        }
+    }
+
+    @Test
     void aDeadLetterWithNoQueueBoundIsNotConfirmed(TestBroker broker) throws Exception {
         Topology topology = broker.declare(broker.prefix("dlret"), DELAYS);
         Connection connection = broker.connect();
