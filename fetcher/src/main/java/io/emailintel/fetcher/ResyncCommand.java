@@ -10,6 +10,8 @@ import io.emailintel.fetcher.graph.GraphMailbox;
 import io.emailintel.fetcher.graph.Mailbox;
 import io.emailintel.fetcher.graph.Sleeper;
 import io.emailintel.fetcher.publish.EnvelopePublisher;
+import io.emailintel.fetcher.publish.InFlight;
+import io.emailintel.fetcher.publish.NotConfirmedException;
 import io.emailintel.model.Envelope;
 import io.emailintel.ops.OpsServer;
 import io.emailintel.topology.Topology;
@@ -70,7 +72,8 @@ final class ResyncCommand implements Callable<Integer> {
         int published = 0;
         try (Connection connection = CommonSettings.brokerUri(config).connect("email-intel-fetcher resync")) {
             topology.declare(connection);
-            try (EnvelopePublisher<String> publisher = new EnvelopePublisher<>(connection, topology, clock)) {
+            InFlight<String> inFlight = new InFlight<>();
+            try (EnvelopePublisher publisher = new EnvelopePublisher(connection, topology, clock)) {
                 Mailbox.Page page = mailbox.listSince(from);
                 boolean done = false;
                 while (!done) {
@@ -81,16 +84,18 @@ final class ResyncCommand implements Callable<Integer> {
                         }
                         Optional<Envelope> envelope = mailbox.envelope(item, cycleId);
                         if (envelope.isPresent()) {
-                            publisher.publish(envelope.get(), item.id());
+                            inFlight.track(item.id(), publisher.publish(publisher.encode(envelope.get())));
                             published++;
                         }
                     }
-                    if (!publisher.awaitSettled(config.get(FetcherSettings.CONFIRM_TIMEOUT)) || publisher.failed()) {
-                        spec.commandLine().getErr().println("resync: the broker did not confirm every envelope; "
-                                + published + " sent, run the same command again (duplicates are harmless)");
+                    try {
+                        inFlight.awaitUnconfirmedAtMost(0, config.get(FetcherSettings.CONFIRM_TIMEOUT));
+                    } catch (NotConfirmedException e) {
+                        spec.commandLine().getErr().println("resync: " + e.getMessage() + "; " + published
+                                + " sent, run the same command again (duplicates are harmless)");
                         return ExitCodes.FAILURE;
                     }
-                    publisher.committable();
+                    inFlight.committable(); // nothing to commit: the stored cursor is left alone
                     out.printf("resync: %d e-mail(s) published%n", published);
                     out.flush();
                     if (page.nextLink() == null || done) {

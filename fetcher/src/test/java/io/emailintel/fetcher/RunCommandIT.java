@@ -114,7 +114,7 @@ class RunCommandIT {
     private static boolean settled(CursorStore store) {
         try {
             Optional<CursorState> state = store.load();
-            return state.isPresent() && state.get().settled();
+            return state.isPresent() && state.get().caughtUp();
         } catch (RuntimeException e) {
             return false;
         }

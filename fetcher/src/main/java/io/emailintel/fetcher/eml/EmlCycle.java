@@ -1,9 +1,10 @@
 package io.emailintel.fetcher.eml;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.emailintel.fetcher.publish.EnvelopePublisher;
+import io.emailintel.fetcher.publish.EnvelopeSize;
+import io.emailintel.fetcher.publish.InFlight;
+import io.emailintel.fetcher.publish.NotConfirmedException;
 import io.emailintel.model.Envelope;
 import io.emailintel.model.EnvelopeAttachment;
 import io.emailintel.model.EnvelopeSource;
@@ -20,7 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,13 +30,13 @@ import org.slf4j.LoggerFactory;
  * One pass over a directory of .eml/mbox files: every message not sent before becomes an envelope, published
  * with confirms; the cursor remembers a message only once the broker confirmed it. A file that is not a MIME
  * message at all goes to the dead-letter queue as it is, with the reason, so it is visible and never retried
- * in a loop.
+ * in a loop; it too counts as sent only once the broker confirmed it and did not return it.
  */
 public final class EmlCycle {
 
     private static final Logger log = LoggerFactory.getLogger(EmlCycle.class);
 
-    /** Confirms are awaited, and the cursor saved, after this many messages. */
+    /** Confirms are awaited, and the cursor committed, after this many messages. */
     private static final int BATCH = 100;
 
     /** What a pass did, for the operator (and the demo's summary). */
@@ -99,21 +100,12 @@ public final class EmlCycle {
     }
 
     public Outcome run() throws IOException, InterruptedException {
-        try {
-            return pass();
-        } catch (TimeoutException e) {
-            throw new IOException("closing the dead-letter channel timed out", e);
-        }
-    }
-
-    private Outcome pass() throws IOException, InterruptedException, TimeoutException {
         String cycleId = UUID.randomUUID().toString();
         Set<String> sent = store.load();
         Counts counts = new Counts();
+        InFlight<String> inFlight = new InFlight<>();
         log.info("eml cycle {} over {} ({} message(s) sent before)", cycleId, directory.root(), sent.size());
-        try (EnvelopePublisher<String> publisher = new EnvelopePublisher<>(connection, topology, clock);
-             Channel deadLetters = connection.createChannel()) {
-            deadLetters.confirmSelect();
+        try (EnvelopePublisher publisher = new EnvelopePublisher(connection, topology, clock)) {
             for (Path file : directory.files()) {
                 if (stopRequested.getAsBoolean()) {
                     break;
@@ -121,10 +113,10 @@ public final class EmlCycle {
                 try {
                     directory.read(file, message -> {
                         try {
-                            handle(message, cycleId, sent, counts, publisher, deadLetters);
-                            if (counts.pending >= BATCH) {
-                                settle(publisher, sent);
-                                counts.pending = 0;
+                            handle(message, cycleId, sent, counts, publisher, inFlight);
+                            if (counts.uncommitted >= BATCH) {
+                                commit(inFlight, sent);
+                                counts.uncommitted = 0;
                             }
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
@@ -137,7 +129,7 @@ public final class EmlCycle {
                     throw e.getCause();
                 }
             }
-            settle(publisher, sent);
+            commit(inFlight, sent);
         }
         Outcome outcome = new Outcome(cycleId, counts.read, counts.published, counts.alreadySent, counts.malformed,
                 counts.kept, counts.skipped);
@@ -151,13 +143,12 @@ public final class EmlCycle {
         int alreadySent;
         int malformed;
         int kept;
-        int pending;
+        int uncommitted;
         final Map<String, Integer> skipped = new TreeMap<>();
     }
 
     private void handle(EmlFile message, String cycleId, Set<String> sent, Counts counts,
-                        EnvelopePublisher<String> publisher, Channel deadLetters)
-            throws IOException, InterruptedException {
+                        EnvelopePublisher publisher, InFlight<String> inFlight) throws IOException {
         counts.read++;
         if (sent.contains(message.key())) {
             counts.alreadySent++;
@@ -167,46 +158,52 @@ public final class EmlCycle {
         try {
             mail = reader.read(message.bytes());
         } catch (MalformedMailException e) {
-            deadLetter(deadLetters, message, e);
+            inFlight.track(message.key(), deadLetter(publisher, message, e));
             deadLettered.add(message.key());
             counts.malformed++;
-            publisher.mark(message.key());
-            counts.pending++;
+            counts.uncommitted++;
             return;
         }
         String messageId = mail.messageId().isBlank()
                 ? "sha256:" + EnvelopeAttachment.sha256Hex(message.bytes()) : mail.messageId();
         EnvelopeSource source = new EnvelopeSource(EnvelopeSource.KIND_EML_DIR, directory.root().toString(),
                 directory.root().relativize(message.path()).toString(), messageId, mail.messageId());
-        Envelope envelope = publisher.publish(
-                envelopes.envelope(mail, source, message.modified(), cycleId, clock.instant()), message.key());
+        EnvelopeSize.Fitted fitted = publisher.encode(
+                envelopes.envelope(mail, source, message.modified(), cycleId, clock.instant()));
+        Envelope envelope = fitted.envelope();
+        String file = message.key().substring(0, message.key().lastIndexOf(':'));
+        inFlight.track(message.key(), publisher.publish(fitted).thenRun(() -> log.info(
+                "envelope {} published from {} ({} attachment(s) kept, {} skipped)", envelope.envelopeId(), file,
+                envelope.attachments().size(), envelope.skippedAttachments().size())));
         listener.read(envelope);
         counts.published++;
-        counts.pending++;
+        counts.uncommitted++;
         counts.kept += envelope.attachments().size();
         for (SkippedAttachment s : envelope.skippedAttachments()) {
             counts.skipped.merge(s.reason().name().toLowerCase().replace('_', '-'), 1, Integer::sum);
         }
-        log.info("envelope {} published from {} ({} attachment(s) kept, {} skipped)", envelope.envelopeId(),
-                message.key().substring(0, message.key().lastIndexOf(':')), envelope.attachments().size(),
-                envelope.skippedAttachments().size());
     }
 
-    private void settle(EnvelopePublisher<String> publisher, Set<String> sent) throws IOException,
-            InterruptedException {
-        boolean settled = publisher.awaitSettled(confirmTimeout);
-        var committable = publisher.committable();
+    /** Waits for every confirm and remembers what the broker took; a failed publish stops the pass after that. */
+    private void commit(InFlight<String> inFlight, Set<String> sent) throws IOException, InterruptedException {
+        NotConfirmedException failure = null;
+        try {
+            inFlight.awaitUnconfirmedAtMost(0, confirmTimeout);
+        } catch (NotConfirmedException e) {
+            inFlight.drain(confirmTimeout);
+            failure = e;
+        }
+        var committable = inFlight.committable();
         sent.addAll(committable);
         listener.confirmed((int) committable.stream().filter(k -> !deadLettered.contains(k)).count());
         store.save(sent, clock.instant());
-        if (!settled || publisher.failed()) {
-            throw new IOException("the broker did not confirm every envelope; the cursor stays before the first "
-                    + "unconfirmed one and the next run sends it again");
+        if (failure != null) {
+            throw new IOException(failure.getMessage() + "; the next run sends it again", failure);
         }
     }
 
-    private void deadLetter(Channel ch, EmlFile message, MalformedMailException e) throws IOException,
-            InterruptedException {
+    private CompletableFuture<Void> deadLetter(EnvelopePublisher publisher, EmlFile message, MalformedMailException e)
+            throws IOException {
         Map<String, Object> headers = new HashMap<>();
         String now = clock.instant().toString();
         headers.put(Headers.FAILURE_REASON, "malformed-mail");
@@ -216,14 +213,8 @@ public final class EmlCycle {
         headers.put(Headers.FIRST_FAILURE_AT, now);
         headers.put(Headers.LAST_FAILURE_AT, now);
         headers.put(Headers.ATTEMPTS, 1);
-        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().messageId(message.key())
-                .contentType("message/rfc822").deliveryMode(2).headers(headers).build();
-        ch.basicPublish(topology.exchange(), Topology.ROUTING_DEAD, true, props, message.bytes());
-        try {
-            ch.waitForConfirmsOrDie(confirmTimeout.toMillis());
-        } catch (TimeoutException te) {
-            throw new IOException("the broker did not confirm the dead letter for " + message.key(), te);
-        }
-        log.warn("{} is not a readable e-mail ({}): sent to the dead-letter queue", message.path(), e.getMessage());
+        return publisher.publishDeadLetter(message.key(), "message/rfc822", headers, message.bytes())
+                .thenRun(() -> log.warn("{} is not a readable e-mail ({}): sent to the dead-letter queue",
+                        message.path(), e.getMessage()));
     }
 }

@@ -113,6 +113,26 @@ class EmlCycleIT {
     }
 
     @Test
+    void anUnroutableDeadLetterStopsThePassAndTheFileIsNotMarkedSent(TestBroker broker) throws Exception {
+        Topology topology = broker.declare(broker.prefix("deadret"), List.of(Duration.ofSeconds(10)));
+        try (Channel ch = broker.connect().createChannel()) {
+            // mandatory with no queue bound to the dead-letter key: the broker returns it (and still acks it)
+            ch.queueUnbind(topology.deadLetterQueue(), topology.exchange(), Topology.ROUTING_DEAD);
+        }
+        Path dir = tmp.resolve("deadret");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("empty.eml"), new byte[0]);
+        Path state = tmp.resolve("state-deadret");
+
+        assertThatThrownBy(() -> cycle(broker, topology, dir, state).run()).hasMessageContaining("did not confirm");
+        assertThat(new EmlCursorStore(state, dir).load()).isEmpty();
+
+        topology.declare(broker.connect());
+        assertThat(cycle(broker, topology, dir, state).run().malformed()).as("sent on the next pass").isEqualTo(1);
+        assertThat(broker.messageCount(topology.deadLetterQueue())).isEqualTo(1);
+    }
+
+    @Test
     void aChangedFileIsSentAgainAndACorruptCursorIsAnError(TestBroker broker) throws Exception {
         Topology topology = broker.declare(broker.prefix("chg"), List.of(Duration.ofSeconds(10)));
         Path dir = tmp.resolve("chg");
