@@ -133,7 +133,7 @@ final class FetchCycle {
             publisher = p;
             reader = r;
             try {
-                if (state.phase() == CursorState.Phase.BACKFILL) {
+                if (state.phase() == CursorState.Phase.BACKFILL || !mailbox.offersDelta()) {
                     pages(mailbox.listSince(state.watermark()), false, false);
                     commit(true); // the delta round filters on what the backfill committed
                 }

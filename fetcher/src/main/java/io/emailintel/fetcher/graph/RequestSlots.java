@@ -1,0 +1,127 @@
+package io.emailintel.fetcher.graph;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The budget of requests open at once against one mailbox. Outlook allows 4 concurrent requests per app and
+ * mailbox, counted across every process of that app (learn.microsoft.com/graph/throttling-limits, "Outlook service
+ * limits"), so a fetcher and a {@code resync} on the same mailbox must share one budget: each slot is an exclusive
+ * lock on a small file in the state directory ({@code graph-slot-<mailbox>-<n>.lock}), taken by whichever process
+ * holds that slot, and released when its request is finished (response body read or closed). Processes that do not
+ * share the state directory do not share the budget; without a directory the budget is this process's only.
+ */
+final class RequestSlots {
+
+    /** How long to wait before looking again when another process holds every free slot. */
+    static final Duration POLL = Duration.ofMillis(20);
+
+    /** One slot held; closing it (once or more) gives it back. */
+    interface Slot extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private final int size;
+    private final Semaphore local;
+    private final Deque<Integer> free = new ArrayDeque<>();
+    private final FileChannel[] files;
+
+    RequestSlots(int size, Path directory, String mailbox) {
+        this.size = size;
+        this.local = new Semaphore(size, true);
+        this.files = directory == null ? null : open(directory, mailbox, size);
+        for (int i = 0; i < size; i++) {
+            free.add(i);
+        }
+    }
+
+    int size() {
+        return size;
+    }
+
+    private static FileChannel[] open(Path directory, String mailbox, int size) {
+        String name = mailbox == null ? "any" : mailbox.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "_");
+        FileChannel[] out = new FileChannel[size];
+        try {
+            Files.createDirectories(directory);
+            for (int i = 0; i < size; i++) {
+                out[i] = FileChannel.open(directory.resolve("graph-slot-" + name + "-" + i + ".lock"),
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the request-slot files in " + directory + ": " + e, e);
+        }
+        return out;
+    }
+
+    /** Takes a slot, waiting while this process or another one holds them all. */
+    Slot acquire() throws InterruptedException, IOException {
+        local.acquire();
+        if (files == null) {
+            return once(() -> local.release());
+        }
+        try {
+            while (true) {
+                Integer index;
+                synchronized (free) {
+                    index = free.pollFirst();
+                }
+                // a free index here is free in this process; another process may still hold its file
+                for (int tried = 0; index != null && tried < size; tried++) {
+                    FileLock lock = tryLock(index);
+                    if (lock != null) {
+                        int held = index;
+                        return once(() -> {
+                            try {
+                                lock.release();
+                            } catch (IOException ignored) {
+                                // the channel stays open; a lost lock only frees the slot early
+                            }
+                            synchronized (free) {
+                                free.addLast(held);
+                            }
+                            local.release();
+                        });
+                    }
+                    synchronized (free) {
+                        free.addLast(index);
+                        index = free.pollFirst();
+                    }
+                }
+                if (index != null) {
+                    synchronized (free) {
+                        free.addLast(index);
+                    }
+                }
+                Thread.sleep(POLL.toMillis()); // real time: another process is working, not a retry back-off
+            }
+        } catch (InterruptedException | IOException | RuntimeException e) {
+            local.release();
+            throw e;
+        }
+    }
+
+    private FileLock tryLock(int index) throws IOException {
+        return files[index].tryLock();
+    }
+
+    private static Slot once(Runnable release) {
+        AtomicBoolean open = new AtomicBoolean(true);
+        return () -> {
+            if (open.compareAndSet(true, false)) {
+                release.run();
+            }
+        };
+    }
+}
