@@ -50,13 +50,18 @@ final class RequestSlots {
         return size;
     }
 
-    private static FileChannel[] open(Path directory, String mailbox, int size) {
+    /** The lock file of slot {@code index} of {@code mailbox}. */
+    static String fileName(String mailbox, int index) {
         String name = mailbox == null ? "any" : mailbox.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "_");
+        return "graph-slot-" + name + "-" + index + ".lock";
+    }
+
+    private static FileChannel[] open(Path directory, String mailbox, int size) {
         FileChannel[] out = new FileChannel[size];
         try {
             Files.createDirectories(directory);
             for (int i = 0; i < size; i++) {
-                out[i] = FileChannel.open(directory.resolve("graph-slot-" + name + "-" + i + ".lock"),
+                out[i] = FileChannel.open(directory.resolve(fileName(mailbox, i)),
                         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             }
         } catch (IOException e) {
@@ -113,7 +118,13 @@ final class RequestSlots {
     }
 
     private FileLock tryLock(int index) throws IOException {
-        return files[index].tryLock();
+        try {
+            return files[index].tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException heldInThisJvm) {
+            // file locks belong to the whole JVM: another client in this process (a second budget on the same
+            // directory) holds this slot
+            return null;
+        }
     }
 
     private static Slot once(Runnable release) {
