@@ -544,6 +544,10 @@ public final class FakeGraph implements AutoCloseable {
         }
         Instant since = Instant.EPOCH;
         String filter = q.get("$filter");
+        if (filter != null && q.containsKey("$orderby") && !sortedPropertiesLeadTheFilter(q.get("$orderby"), filter)) {
+            send(ex, 400, error("InefficientFilter", "The restriction or sort order is too complex for this operation."));
+            return;
+        }
         if (filter != null) {
             Matcher m = Pattern.compile("receivedDateTime ge (\\S+)").matcher(filter);
             if (!m.find()) {
@@ -551,10 +555,6 @@ public final class FakeGraph implements AutoCloseable {
                 return;
             }
             since = Instant.parse(m.group(1));
-        }
-        if (filter != null && q.containsKey("$orderby") && !sortedPropertiesLeadTheFilter(q.get("$orderby"), filter)) {
-            send(ex, 400, error("InefficientFilter", "The restriction or sort order is too complex for this operation."));
-            return;
         }
         Instant from = since;
         int top = q.containsKey("$top") ? Integer.parseInt(q.get("$top")) : 10;
