@@ -17,11 +17,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The budget of requests open at once against one mailbox. Outlook allows 4 concurrent requests per app and
  * mailbox, counted across every process of that app (learn.microsoft.com/graph/throttling-limits, "Outlook service
  * limits"), so a fetcher and a {@code resync} on the same mailbox must share one budget: each slot is an exclusive
- * lock on a small file in the state directory ({@code graph-slot-<mailbox>-<n>.lock}), taken by whichever process
+ * lock on a small file under the state directory ({@code .graph-slots/graph-slot-<mailbox>-<n>.lock}), taken by
+ * whichever process
  * holds that slot, and released when its request is finished (response body read or closed). Processes that do not
  * share the state directory do not share the budget; without a directory the budget is this process's only.
  */
 final class RequestSlots {
+
+    /** Where under the state directory the slot files live (hidden, beside the cursor files). */
+    static final String SUBDIRECTORY = ".graph-slots";
 
     /** How long to wait before looking again when another process holds every free slot. */
     static final Duration POLL = Duration.ofMillis(20);
@@ -35,12 +39,16 @@ final class RequestSlots {
     private final int size;
     private final Semaphore local;
     private final Deque<Integer> free = new ArrayDeque<>();
-    private final FileChannel[] files;
+    private final Path directory;
+    private final String mailbox;
+    private FileChannel[] files;
+    private boolean opened;
 
     RequestSlots(int size, Path directory, String mailbox) {
         this.size = size;
         this.local = new Semaphore(size, true);
-        this.files = directory == null ? null : open(directory, mailbox, size);
+        this.directory = directory == null ? null : directory.resolve(SUBDIRECTORY);
+        this.mailbox = mailbox;
         for (int i = 0; i < size; i++) {
             free.add(i);
         }
@@ -65,14 +73,33 @@ final class RequestSlots {
                         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot open the request-slot files in " + directory + ": " + e, e);
+            // the budget is then this process's only; the cursor store reports an unusable state directory itself
+            org.slf4j.LoggerFactory.getLogger(RequestSlots.class).warn("cannot open the request-slot files in {} "
+                    + "({}): the 4-request budget is not shared with other processes", directory, e.toString());
+            return null;
         }
         return out;
+    }
+
+    /** The slot files, opened (and the directory created) with the first request, not before. */
+    private synchronized FileChannel[] files() {
+        if (!opened) {
+            files = directory == null ? null : open(directory, mailbox, size);
+            opened = true;
+        }
+        return files;
     }
 
     /** Takes a slot, waiting while this process or another one holds them all. */
     Slot acquire() throws InterruptedException, IOException {
         local.acquire();
+        FileChannel[] files;
+        try {
+            files = files();
+        } catch (RuntimeException e) {
+            local.release();
+            throw e;
+        }
         if (files == null) {
             return once(() -> local.release());
         }
@@ -84,7 +111,7 @@ final class RequestSlots {
                 }
                 // a free index here is free in this process; another process may still hold its file
                 for (int tried = 0; index != null && tried < size; tried++) {
-                    FileLock lock = tryLock(index);
+                    FileLock lock = tryLock(files, index);
                     if (lock != null) {
                         int held = index;
                         return once(() -> {
@@ -117,7 +144,7 @@ final class RequestSlots {
         }
     }
 
-    private FileLock tryLock(int index) throws IOException {
+    private static FileLock tryLock(FileChannel[] files, int index) throws IOException {
         try {
             return files[index].tryLock();
         } catch (java.nio.channels.OverlappingFileLockException heldInThisJvm) {

@@ -253,7 +253,11 @@ public final class FakeGraph implements AutoCloseable {
         minValidToken = seq.incrementAndGet();
     }
 
-    /** The next {@code count} requests answer 429 with this Retry-After value. */
+    /**
+     * The next {@code count} requests answer 429 with this Retry-After value, sent as given: seconds or an HTTP
+     * date, minutes long if asked ("Retry-After" header, learn.microsoft.com/graph/throttling; Outlook's limits in
+     * graph/throttling-limits).
+     */
     public void throttleNext(int count, String retryAfterValue) {
         throttleNext(count, retryAfterValue, 0);
     }

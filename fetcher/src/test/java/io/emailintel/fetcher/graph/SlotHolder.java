@@ -17,7 +17,7 @@ public final class SlotHolder {
     }
 
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args[0]);
+        Path dir = java.nio.file.Files.createDirectories(Path.of(args[0]).resolve(RequestSlots.SUBDIRECTORY));
         String mailbox = args[1];
         int count = Integer.parseInt(args[2]);
         List<FileLock> locks = new ArrayList<>();
