@@ -35,6 +35,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -42,6 +43,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +70,7 @@ public final class GraphMailbox implements Mailbox {
     private final AttachmentPolicy policy;
     private final Clock clock;
     private final boolean offersDelta;
-    private final java.time.Duration watermarkOverlap;
+    private final Duration watermarkOverlap;
     private final DeltaRound round = new DeltaRound();
     private volatile String folderId;
 
@@ -94,7 +96,7 @@ public final class GraphMailbox implements Mailbox {
     public GraphMailbox(GraphServiceClient graph, String baseUrl, String mailbox, String folder, int pageSize,
                         int deltaPageSize, AttachmentPolicy policy, Clock clock) {
         this(graph, baseUrl, mailbox, folder, pageSize, deltaPageSize, policy, clock, SyncMode.DELTA,
-                java.time.Duration.ZERO);
+                Duration.ZERO);
     }
 
     /**
@@ -104,7 +106,7 @@ public final class GraphMailbox implements Mailbox {
      */
     public GraphMailbox(GraphServiceClient graph, String baseUrl, String mailbox, String folder, int pageSize,
                         int deltaPageSize, AttachmentPolicy policy, Clock clock, SyncMode syncMode,
-                        java.time.Duration watermarkOverlap) {
+                        Duration watermarkOverlap) {
         this.deltaPageSize = new PageSize(deltaPageSize);
         this.graph = graph;
         this.baseUrl = baseUrl.replaceAll("/+$", "");
@@ -135,7 +137,7 @@ public final class GraphMailbox implements Mailbox {
      * Runs a page request with the current page size, halving it while Graph still answers 504 after the
      * throttling retries ({@link PageSize}).
      */
-    private <T> T shrinking(PageSize size, java.util.function.IntFunction<T> request) {
+    private <T> T shrinking(PageSize size, IntFunction<T> request) {
         while (true) {
             int used = size.current();
             try {
