@@ -124,7 +124,7 @@ final class FetchCycle {
 
         void run() throws IOException, InterruptedException {
             try {
-                if (cursor.state().phase() == CursorState.Phase.BACKFILL) {
+                if (cursor.state().phase() == CursorState.Phase.BACKFILL || !mailbox.offersDelta()) {
                     try (PageSource pages = PageSource.backfill(mailbox, cursor.state().watermark(), stopRequested)) {
                         read(pages);
                     }

@@ -7,6 +7,7 @@ import io.emailintel.fetcher.graph.AttachmentPolicy;
 import io.emailintel.fetcher.graph.GraphClients;
 import io.emailintel.fetcher.graph.GraphMailbox;
 import io.emailintel.fetcher.graph.Sleeper;
+import io.emailintel.fetcher.graph.SyncMode;
 import io.emailintel.fetcher.state.CursorStore;
 import java.time.Clock;
 
@@ -31,10 +32,13 @@ final class FetcherRuntime {
                                 FetcherMetrics metrics) {
         var graph = GraphClients.client(config.get(FetcherSettings.GRAPH_BASE_URL), credential,
                 config.get(FetcherSettings.MAX_RETRIES), config.get(FetcherSettings.MAX_RETRY_WAIT), sleeper, clock,
-                metrics::graphResponse);
+                metrics::graphResponse, config.get(FetcherSettings.STATE_DIR), config.get(FetcherSettings.EMAIL));
+        int pageSize = config.get(FetcherSettings.PAGE_SIZE);
         return new GraphMailbox(graph, config.get(FetcherSettings.GRAPH_BASE_URL).toString(),
-                config.get(FetcherSettings.EMAIL), config.get(FetcherSettings.INBOX),
-                config.get(FetcherSettings.PAGE_SIZE), attachmentPolicy(config), clock);
+                config.get(FetcherSettings.EMAIL), config.get(FetcherSettings.INBOX), pageSize,
+                Math.max(pageSize, GraphMailbox.MIN_DELTA_PAGE_SIZE), attachmentPolicy(config), clock,
+                SyncMode.of(config.get(FetcherSettings.SYNC_MODE), config.get(FetcherSettings.GRAPH_BASE_URL)),
+                config.get(FetcherSettings.SYNC_OVERLAP));
     }
 
     static AttachmentPolicy attachmentPolicy(Config config) {

@@ -152,6 +152,15 @@ final class FetcherSettings {
                     + "received this long before the last one fetched are looked at again; duplicates are suppressed.")
             .build();
 
+    static final Setting<String> SYNC_MODE = Setting.builder("email_intel_microsoft.sync_mode",
+                    ValueTypes.oneOf("auto", "delta", "watermark"))
+            .defaultValue("auto")
+            .description("How new mail is found after the backfill: delta (the delta query; also finds mail moved "
+                    + "into the folder later with an old date), watermark (list by received time from the last one "
+                    + "minus the sync overlap; misses such late-moved mail), or auto: watermark on the 21Vianet "
+                    + "(China) Graph host microsoftgraph.chinacloudapi.cn, which has no message delta, delta elsewhere.")
+            .build();
+
     static final Setting<Duration> CONFIRM_TIMEOUT = Setting.builder("fetcher.confirm_timeout",
                     ValueTypes.DURATION)
             .defaultValue("PT30S")
@@ -174,7 +183,7 @@ final class FetcherSettings {
     static final List<Setting<?>> OWN = List.of(SOURCE, EML_DIR, TENANT_ID, CLIENT_ID, CLIENT_SECRET, CLIENT_CERTIFICATE_PATH,
             CLIENT_CERTIFICATE_PASSWORD, EMAIL, INBOX, RELATIVE_IMPORT_START_DATE, ATTACHMENTS_MIME_TYPES,
             ATTACHMENTS_MAX_BYTES, ATTACHMENTS_MAX_TOTAL_BYTES, INCLUDE_INLINE_ATTACHMENTS, GRAPH_BASE_URL,
-            AUTHORITY_HOST, PAGE_SIZE, MAX_RETRIES, MAX_RETRY_WAIT, SYNC_OVERLAP, DURATION_PERIOD, CONFIRM_TIMEOUT,
+            AUTHORITY_HOST, PAGE_SIZE, MAX_RETRIES, MAX_RETRY_WAIT, SYNC_MODE, SYNC_OVERLAP, DURATION_PERIOD, CONFIRM_TIMEOUT,
             STATE_DIR);
 
     /** Exactly one credential: a client secret or a client certificate. */

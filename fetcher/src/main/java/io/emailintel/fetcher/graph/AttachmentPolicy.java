@@ -50,15 +50,37 @@ public final class AttachmentPolicy {
         return false;
     }
 
-    /** The type to check: {@code message/rfc822} for an item, the declared type, or one found by sniffing. */
+    /**
+     * The type to check before download: the declared type of a file. An item attachment's type is known only
+     * from its content (a message, a contact or an event, see {@link MimeTypes#itemType}), so it is
+     * {@code message/rfc822} here only as a label; {@link #screen} lets an item through when any item type is allowed.
+     */
     public static String declaredType(Meta meta) {
         return meta.kind() == Kind.ITEM ? MimeTypes.RFC822 : MimeTypes.base(meta.contentType());
     }
 
-    /** The effective type of downloaded content: the declared one, unless that said octet-stream. */
+    /**
+     * The effective type of downloaded content: for an item what its content is ({@code message/rfc822},
+     * {@code text/vcard} or {@code text/calendar}); for a file the declared type, unless that said octet-stream.
+     */
     public static String effectiveType(Meta meta, byte[] content) {
+        if (meta.kind() == Kind.ITEM) {
+            return MimeTypes.itemType(content);
+        }
         String declared = declaredType(meta);
         return declared.equals(MimeTypes.OCTET_STREAM) ? MimeTypes.sniff(content, meta.name()) : declared;
+    }
+
+    /** The name to carry an attachment under: an item gets the extension of what it is (.eml, .vcf, .ics). */
+    public static String fileName(Meta meta, String effectiveType) {
+        String name = meta.name() == null || meta.name().isBlank() ? "attachment" : meta.name();
+        if (meta.kind() == Kind.ITEM) {
+            String ext = MimeTypes.itemExtension(effectiveType);
+            if (!name.toLowerCase(Locale.ROOT).endsWith(ext)) {
+                name = name + ext;
+            }
+        }
+        return name;
     }
 
     /** Before download: the reason to skip, or empty to download. {@code carried} = bytes already accepted. */
@@ -72,6 +94,11 @@ public final class AttachmentPolicy {
         Optional<SkippedAttachment> size = sizeCheck(meta, meta.size(), carried);
         if (size.isPresent()) {
             return size;
+        }
+        if (meta.kind() == Kind.ITEM) {
+            return MimeTypes.ITEM_TYPES.stream().anyMatch(this::allows) ? Optional.empty()
+                    : skip(meta, SkipReason.NOT_ALLOWED, "an attached Outlook item (message/rfc822, text/vcard or "
+                            + "text/calendar); none of them is in the allow-list");
         }
         String type = declaredType(meta);
         if (!type.equals(MimeTypes.OCTET_STREAM) && !allows(type)) {

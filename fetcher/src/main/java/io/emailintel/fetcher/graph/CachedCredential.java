@@ -14,8 +14,14 @@ import reactor.core.publisher.Mono;
  * request and relies on MSAL's cache; with a custom authority host (national clouds, test servers: instance
  * discovery disabled) that cache misses every time ("Token not found in the cache") and each Graph request cost a
  * token round trip. Azure SDK clients avoid this with azure-core's {@code AccessTokenCache} in their pipeline;
- * Kiota's provider has none, so this is it. A request carrying claims (a CAE challenge) always goes to the
- * credential.
+ * Kiota's provider has none, so this is it.
+ *
+ * <p>Continuous access evaluation: after a 401 with a claims challenge, Kiota's
+ * {@code AzureIdentityAccessTokenProvider} asks again with the decoded claims in
+ * {@link TokenRequestContext#getClaims()} (and CAE enabled). Such a request always goes to the credential, and the
+ * token it brings back replaces the cached one: the old token was just revoked, and every later request (which
+ * carries no claims) must use the new one rather than fail with the same challenge (azure-core's
+ * {@code AccessTokenCache} does the same; learn.microsoft.com/entra/identity-platform/app-resilience-continuous-access-evaluation).
  */
 final class CachedCredential implements TokenCredential {
 
@@ -46,7 +52,7 @@ final class CachedCredential implements TokenCredential {
             return token;
         }
         AccessToken fresh = credential.getTokenSync(request);
-        if (fresh != null && request.getClaims() == null) {
+        if (fresh != null) {
             token = fresh;
             scopes = List.copyOf(request.getScopes());
             tenant = request.getTenantId();

@@ -66,10 +66,7 @@ public final class GraphClients {
         return DEFAULT_AUTHORITY_HOST.equalsIgnoreCase(authority.getHost());
     }
 
-    /**
-     * A Graph client for {@code baseUrl}. The SDK sends the bearer token only to allowed hosts, so the host of
-     * the configured base URL is the one allowed host, and the token's scope is that host's {@code /.default}.
-     */
+    /** A Graph client for {@code baseUrl}, its request budget this process's only. */
     public static GraphServiceClient client(URI baseUrl, TokenCredential credential, int maxRetries,
                                             Duration maxRetryWait, Sleeper sleeper, Clock clock) {
         return client(baseUrl, credential, maxRetries, maxRetryWait, sleeper, clock, status -> { });
@@ -79,17 +76,49 @@ public final class GraphClients {
     public static GraphServiceClient client(URI baseUrl, TokenCredential credential, int maxRetries,
                                             Duration maxRetryWait, Sleeper sleeper, Clock clock,
                                             IntConsumer statuses) {
+        return client(baseUrl, credential, maxRetries, maxRetryWait, sleeper, clock, statuses, null, null);
+    }
+
+    /**
+     * As above, with the concurrent-request budget of {@code mailbox} shared through {@code slotDirectory} (the
+     * state directory) with every other process using it, e.g. a {@code resync} beside the running fetcher.
+     */
+    public static GraphServiceClient client(URI baseUrl, TokenCredential credential, int maxRetries,
+                                            Duration maxRetryWait, Sleeper sleeper, Clock clock,
+                                            IntConsumer statuses, Path slotDirectory, String mailbox) {
+        RequestSlots slots = new RequestSlots(MAX_CONCURRENT_REQUESTS, slotDirectory, mailbox);
+        OkHttpClient http = httpClient(new ThrottleInterceptor(slots, maxRetries, maxRetryWait, sleeper, clock,
+                statuses));
+        return client(baseUrl, credential, clock, http);
+    }
+
+    /**
+     * The OkHttp client: Graph's default interceptors with Kiota's RetryHandler off (ThrottleInterceptor does it
+     * with Retry-After dates and an injected sleeper), and no call timeout. Kiota's {@code KiotaClientFactory}
+     * (microsoft-kiota-http-okHttp 1.9.x, which graph-core's {@code GraphClientFactory.create} starts from) sets
+     * connect, read and <em>call</em> timeouts of 100 s; the call timeout spans everything an interceptor does
+     * inside that call, back-offs included, so a {@code Retry-After: 105} (or 503 back-offs adding up past 100 s)
+     * ended in {@code InterruptedIOException: timeout}. Connect and read timeouts stay: they bound each attempt.
+     */
+    static OkHttpClient httpClient(ThrottleInterceptor throttle) {
+        RetryHandlerOption noRetry = new RetryHandlerOption((delay, count, request, response) -> false, 0, 0);
+        List<Interceptor> interceptors = new ArrayList<>(List.of(
+                GraphClientFactory.createDefaultGraphInterceptors(new RequestOption[] {noRetry})));
+        interceptors.add(throttle);
+        return GraphClientFactory.create(interceptors).callTimeout(Duration.ZERO).build();
+    }
+
+    /**
+     * A Graph client for {@code baseUrl} over {@code http}. The SDK sends the bearer token only to allowed hosts, so
+     * the host of the configured base URL is the one allowed host, and the token's scope is that host's
+     * {@code /.default}.
+     */
+    static GraphServiceClient client(URI baseUrl, TokenCredential credential, Clock clock, OkHttpClient http) {
         String base = baseUrl.toString().replaceAll("/+$", "");
         String scope = baseUrl.getScheme() + "://" + baseUrl.getAuthority() + "/.default";
         AzureIdentityAuthenticationProvider auth = new AzureIdentityAuthenticationProvider(
                 new CachedCredential(credential, clock),
                 new String[] {baseUrl.getHost()}, scope);
-        // Kiota's RetryHandler off: ThrottleInterceptor does it with Retry-After dates and an injected sleeper
-        RetryHandlerOption noRetry = new RetryHandlerOption((delay, count, request, response) -> false, 0, 0);
-        List<Interceptor> interceptors = new ArrayList<>(List.of(
-                GraphClientFactory.createDefaultGraphInterceptors(new RequestOption[] {noRetry})));
-        interceptors.add(new ThrottleInterceptor(maxRetries, maxRetryWait, sleeper, clock, statuses));
-        OkHttpClient http = GraphClientFactory.create(interceptors).build();
         BaseGraphRequestAdapter adapter = new BaseGraphRequestAdapter(auth, base, http);
         adapter.setBaseUrl(base);
         GraphServiceClient client = new GraphServiceClient(adapter);

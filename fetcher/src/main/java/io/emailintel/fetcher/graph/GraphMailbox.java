@@ -35,6 +35,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -42,6 +43,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,11 +65,20 @@ public final class GraphMailbox implements Mailbox {
     private final String baseUrl;
     private final String mailbox;
     private final String folder;
-    private final int pageSize;
-    private final int deltaPageSize;
+    private final PageSize pageSize;
+    private final PageSize deltaPageSize;
     private final AttachmentPolicy policy;
     private final Clock clock;
+    private final boolean offersDelta;
+    private final Duration watermarkOverlap;
+    private final DeltaRound round = new DeltaRound();
     private volatile String folderId;
+
+    /**
+     * What a cursor holds in place of a delta link where message delta is not offered (watermark mode): every
+     * cycle then lists the folder from the received-time watermark minus the overlap.
+     */
+    static final String WATERMARK_LINK = "watermark:";
 
     /**
      * Delta pages carry ids and receivedDateTime only (a few hundred bytes per message), so they are asked for
@@ -84,24 +95,61 @@ public final class GraphMailbox implements Mailbox {
     /** As above, with the delta query's page size given ({@code Prefer: odata.maxpagesize}). */
     public GraphMailbox(GraphServiceClient graph, String baseUrl, String mailbox, String folder, int pageSize,
                         int deltaPageSize, AttachmentPolicy policy, Clock clock) {
-        this.deltaPageSize = deltaPageSize;
+        this(graph, baseUrl, mailbox, folder, pageSize, deltaPageSize, policy, clock, SyncMode.DELTA,
+                Duration.ZERO);
+    }
+
+    /**
+     * As above, in the given sync mode. With {@link SyncMode#WATERMARK} there is no delta query: each cycle lists
+     * what was received since the watermark minus {@code watermarkOverlap} (mail moved in later with an older
+     * receivedDateTime is missed).
+     */
+    public GraphMailbox(GraphServiceClient graph, String baseUrl, String mailbox, String folder, int pageSize,
+                        int deltaPageSize, AttachmentPolicy policy, Clock clock, SyncMode syncMode,
+                        Duration watermarkOverlap) {
+        this.deltaPageSize = new PageSize(deltaPageSize);
         this.graph = graph;
         this.baseUrl = baseUrl.replaceAll("/+$", "");
         this.mailbox = mailbox;
         this.folder = folder;
-        this.pageSize = pageSize;
+        this.pageSize = new PageSize(pageSize);
         this.policy = policy;
         this.clock = clock;
+        this.offersDelta = syncMode == SyncMode.DELTA;
+        this.watermarkOverlap = watermarkOverlap;
+    }
+
+    @Override
+    public boolean offersDelta() {
+        return offersDelta;
     }
 
     private void headers(BaseRequestConfiguration rc) {
-        rc.headers.add("Prefer", "IdType=\"ImmutableId\"");
-        rc.headers.add("Prefer", "odata.maxpagesize=" + pageSize);
+        headers(rc, pageSize.current());
     }
 
-    private void deltaHeaders(BaseRequestConfiguration rc) {
+    private static void headers(BaseRequestConfiguration rc, int size) {
         rc.headers.add("Prefer", "IdType=\"ImmutableId\"");
-        rc.headers.add("Prefer", "odata.maxpagesize=" + deltaPageSize);
+        rc.headers.add("Prefer", "odata.maxpagesize=" + size);
+    }
+
+    /**
+     * Runs a page request with the current page size, halving it while Graph still answers 504 after the
+     * throttling retries ({@link PageSize}).
+     */
+    private <T> T shrinking(PageSize size, IntFunction<T> request) {
+        while (true) {
+            int used = size.current();
+            try {
+                return request.apply(used);
+            } catch (ApiException e) {
+                if (e.getResponseStatusCode() != 504 || !size.halveAfter(used)) {
+                    throw e;
+                }
+                log.warn("Graph answered 504 (gateway timeout) to a page of {} messages; asking for pages of {} "
+                        + "from now on", used, size.current());
+            }
+        }
     }
 
     /** Resolves the configured folder (once). */
@@ -115,15 +163,19 @@ public final class GraphMailbox implements Mailbox {
 
     private List<FolderPath.Folder> children(String parentId) {
         var folders = graph.users().byUserId(mailbox).mailFolders();
+        // hidden folders are listed only when asked for, and both listings are paged (learn.microsoft.com/graph/api/
+        // user-list-mailfolders, mailfolder-list-childfolders: includeHiddenFolders=true; follow @odata.nextLink)
         MailFolderCollectionResponse page = parentId == null
                 ? folders.get(rc -> {
                     headers(rc);
                     rc.queryParameters.top = 100;
+                    rc.queryParameters.includeHiddenFolders = "true";
                     rc.queryParameters.select = new String[] {"id", "displayName"};
                 })
                 : folders.byMailFolderId(parentId).childFolders().get(rc -> {
                     headers(rc);
                     rc.queryParameters.top = 100;
+                    rc.queryParameters.includeHiddenFolders = "true";
                     rc.queryParameters.select = new String[] {"id", "displayName"};
                 });
         List<FolderPath.Folder> out = new ArrayList<>();
@@ -159,15 +211,15 @@ public final class GraphMailbox implements Mailbox {
 
     @Override
     public Page listSince(Instant since) {
-        MessageCollectionResponse r = folder().messages().get(rc -> {
-            headers(rc);
-            rc.queryParameters.filter = "receivedDateTime ge " + DateTimeFormatter.ISO_INSTANT.format(since);
+        Instant from = offersDelta ? since : since.minus(watermarkOverlap);
+        return listingPage(shrinking(pageSize, size -> folder().messages().get(rc -> {
+            headers(rc, size);
+            rc.queryParameters.filter = "receivedDateTime ge " + DateTimeFormatter.ISO_INSTANT.format(from);
             rc.queryParameters.orderby = new String[] {"receivedDateTime asc"};
-            rc.queryParameters.top = pageSize;
+            rc.queryParameters.top = size;
             rc.queryParameters.select = SELECT;
             rc.queryParameters.expand = EXPAND;
-        });
-        return listingPage(r);
+        })));
     }
 
     private Page listingPage(MessageCollectionResponse r) {
@@ -180,13 +232,16 @@ public final class GraphMailbox implements Mailbox {
 
     @Override
     public Page deltaStart() {
+        if (!offersDelta) {
+            return new Page(List.of(), null, WATERMARK_LINK);
+        }
         try {
-            return deltaPage(folder().messages().delta().get(rc -> {
-                deltaHeaders(rc);
+            return round.filter(deltaPage(shrinking(deltaPageSize, size -> folder().messages().delta().get(rc -> {
+                headers(rc, size);
                 rc.queryParameters.select = DELTA_SELECT;
                 // only mail that appears in the folder (new or moved in); edits of known mail are not news
                 rc.queryParameters.changeType = "created";
-            }));
+            }))), false);
         } catch (ApiException e) {
             throw deltaError(e);
         }
@@ -195,22 +250,28 @@ public final class GraphMailbox implements Mailbox {
     @Override
     public Page follow(String link, boolean delta) {
         if (!delta) {
-            return listingPage(folder().messages().withUrl(link).get(this::headers));
+            return listingPage(shrinking(pageSize, size -> folder().messages().withUrl(PageSize.withTop(link, size))
+                    .get(rc -> headers(rc, size))));
         }
+        if (!offersDelta) {
+            return new Page(List.of(), null, WATERMARK_LINK);
+        }
+        if (WATERMARK_LINK.equals(link)) {
+            throw new DeltaExpiredException("the cursor was written in watermark mode; delta starts a new round", null);
+        }
+        boolean continuing = round.continues(link);
         try {
-            return deltaPage(folder().messages().delta().withUrl(link).get(this::deltaHeaders));
+            return round.filter(deltaPage(shrinking(deltaPageSize, size -> folder().messages().delta().withUrl(link)
+                    .get(rc -> headers(rc, size)))), continuing);
         } catch (ApiException e) {
             throw deltaError(e);
         }
     }
 
     private static RuntimeException deltaError(ApiException e) {
-        String code = e instanceof ODataError o && o.getError() != null ? o.getError().getCode() : null;
-        String text = String.valueOf(code) + " " + e.getMessage();
-        if (e.getResponseStatusCode() == 410 || text.contains("SyncStateNotFound") || text.contains("resyncRequired")
-                || text.contains("SyncStateInvalid")) {
-            return new DeltaExpiredException("delta token rejected (HTTP " + e.getResponseStatusCode() + ", " + code
-                    + ")", e);
+        if (SyncStateErrors.isExpired(e)) {
+            return new DeltaExpiredException("delta link rejected: sync state expired or invalid (HTTP "
+                    + e.getResponseStatusCode() + ", " + String.join("/", SyncStateErrors.codes(e)) + ")", e);
         }
         return e;
     }
@@ -324,10 +385,7 @@ public final class GraphMailbox implements Mailbox {
             b.skipped(skip.get());
             return 0;
         }
-        String name = meta.name() == null || meta.name().isBlank() ? "attachment" : meta.name();
-        if (meta.kind() == AttachmentPolicy.Kind.ITEM && !name.toLowerCase().endsWith(".eml")) {
-            name = name + ".eml";
-        }
+        String name = AttachmentPolicy.fileName(meta, type);
         b.attachment(EnvelopeAttachment.of(name, type, meta.inline(),
                 meta.kind() == AttachmentPolicy.Kind.ITEM ? AttachmentKind.ITEM : AttachmentKind.FILE, content));
         return content.length;
@@ -355,7 +413,7 @@ public final class GraphMailbox implements Mailbox {
         request.setUri(URI.create(baseUrl + "/users/" + encode(mailbox) + "/messages/" + encode(messageId)
                 + "/attachments/" + encode(attachmentId) + "/$value"));
         request.headers.add("Accept", kind == AttachmentPolicy.Kind.ITEM
-                ? "message/rfc822, application/octet-stream" : "*/*");
+                ? "message/rfc822, text/vcard, text/calendar, application/octet-stream" : "*/*");
         request.headers.add("Prefer", "IdType=\"ImmutableId\"");
         HashMap<String, ParsableFactory<? extends Parsable>> errors = new HashMap<>();
         errors.put("XXX", ODataError::createFromDiscriminatorValue);

@@ -42,6 +42,14 @@ public interface Mailbox {
         return 0;
     }
 
+    /**
+     * Whether the delta query is offered. Without it (watermark mode) every cycle lists the folder from the
+     * watermark, and the delta round is empty.
+     */
+    default boolean offersDelta() {
+        return true;
+    }
+
     /** How many messages the folder holds, for progress reports; empty when unknown. */
     default java.util.OptionalLong totalItems() {
         return java.util.OptionalLong.empty();

@@ -15,11 +15,16 @@ final class MimeTypes {
 
     static final String OCTET_STREAM = "application/octet-stream";
     static final String RFC822 = "message/rfc822";
+    static final String VCARD = "text/vcard";
+    static final String CALENDAR = "text/calendar";
+    /** What the {@code $value} of an item attachment can be: a message, a contact or an event. */
+    static final java.util.List<String> ITEM_TYPES = java.util.List.of(RFC822, VCARD, CALENDAR);
 
     private static final Map<String, String> BY_EXTENSION = Map.ofEntries(
             Map.entry("pdf", "application/pdf"), Map.entry("csv", "text/csv"), Map.entry("txt", "text/plain"),
             Map.entry("log", "text/plain"), Map.entry("json", "application/json"), Map.entry("xml", "application/xml"),
             Map.entry("html", "text/html"), Map.entry("htm", "text/html"), Map.entry("eml", RFC822),
+            Map.entry("vcf", VCARD), Map.entry("ics", CALENDAR),
             Map.entry("msg", "application/vnd.ms-outlook"), Map.entry("png", "image/png"),
             Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"), Map.entry("gif", "image/gif"),
             Map.entry("zip", "application/zip"), Map.entry("stix", "application/json"),
@@ -73,6 +78,52 @@ final class MimeTypes {
             return ext;
         }
         return looksLikeText(content) ? "text/plain" : OCTET_STREAM;
+    }
+
+    /**
+     * The type of an item attachment's {@code $value}: "For an item attachment that is a contact, event, or
+     * message, the raw contents returned is in MIME format": vCard for a contact, iCal for an event, MIME for a
+     * message (learn.microsoft.com/graph/api/attachment-get, "Get the raw contents of a file or item attachment").
+     * A vCard or iCalendar object starts with its BEGIN line (RFC 6350 section 3.3, RFC 5545 section 3.4); one
+     * wrapped in MIME headers is known by its top-level Content-Type.
+     */
+    static String itemType(byte[] content) {
+        int n = Math.min(content.length, 8192);
+        String head = new String(content, 0, n, StandardCharsets.ISO_8859_1);
+        if (head.startsWith("\u00ef\u00bb\u00bf")) {
+            head = head.substring(3); // UTF-8 byte order mark
+        }
+        String start = head.stripLeading().toUpperCase(Locale.ROOT);
+        if (start.startsWith("BEGIN:VCARD")) {
+            return VCARD;
+        }
+        if (start.startsWith("BEGIN:VCALENDAR")) {
+            return CALENDAR;
+        }
+        int end = head.indexOf("\r\n\r\n");
+        end = end < 0 ? head.indexOf("\n\n") : end;
+        String headers = (end < 0 ? head : head.substring(0, end)).toLowerCase(Locale.ROOT);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^content-type:\\s*([^;\\s]+)")
+                .matcher(headers);
+        if (m.find()) {
+            String type = m.group(1);
+            if (type.equals("text/vcard") || type.equals("text/x-vcard") || type.equals("text/directory")) {
+                return VCARD;
+            }
+            if (type.equals("text/calendar")) {
+                return CALENDAR;
+            }
+        }
+        return RFC822;
+    }
+
+    /** The file extension for an item attachment of this type. */
+    static String itemExtension(String type) {
+        return switch (type) {
+            case VCARD -> ".vcf";
+            case CALENDAR -> ".ics";
+            default -> ".eml";
+        };
     }
 
     private static boolean startsWith(byte[] content, byte[] magic) {

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.concurrent.Semaphore;
 import java.util.function.IntConsumer;
 import okhttp3.Interceptor;
 import okhttp3.Response;
@@ -15,8 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps within Outlook's throttling limits: at most {@link #MAX_CONCURRENT} requests at a time (Graph allows 4
- * per app and mailbox), and 429/503/504 answers retried after their {@code Retry-After} (seconds or an HTTP
+ * Keeps within Outlook's throttling limits: at most {@link #MAX_CONCURRENT} requests open at a time (Graph allows 4
+ * per app and mailbox, learn.microsoft.com/graph/throttling-limits; a request is open until its response body has
+ * been read or closed, so the slot travels with the body: {@link SlotReleasingBody}), shared with other processes
+ * through {@link RequestSlots}, and 429/503/504 answers retried after their {@code Retry-After} (seconds or an HTTP
  * date), at most {@code maxRetries} times, each wait capped at {@code maxWait}. Kiota's own RetryHandler is
  * switched off: it cannot take an injected sleeper and ignores HTTP-date Retry-After values.
  */
@@ -27,7 +28,7 @@ final class ThrottleInterceptor implements Interceptor {
     static final int MAX_CONCURRENT = 4;
     private static final Duration DEFAULT_WAIT = Duration.ofSeconds(2);
 
-    private final Semaphore permits = new Semaphore(MAX_CONCURRENT, true);
+    private final RequestSlots slots;
     private final int maxRetries;
     private final Duration maxWait;
     private final Sleeper sleeper;
@@ -35,6 +36,12 @@ final class ThrottleInterceptor implements Interceptor {
     private final IntConsumer statuses;
 
     ThrottleInterceptor(int maxRetries, Duration maxWait, Sleeper sleeper, Clock clock, IntConsumer statuses) {
+        this(new RequestSlots(MAX_CONCURRENT, null, null), maxRetries, maxWait, sleeper, clock, statuses);
+    }
+
+    ThrottleInterceptor(RequestSlots slots, int maxRetries, Duration maxWait, Sleeper sleeper, Clock clock,
+                        IntConsumer statuses) {
+        this.slots = slots;
         this.statuses = statuses;
         this.maxRetries = maxRetries;
         this.maxWait = maxWait;
@@ -44,8 +51,9 @@ final class ThrottleInterceptor implements Interceptor {
 
     @Override
     public Response intercept(Chain chain) throws IOException {
+        RequestSlots.Slot slot;
         try {
-            permits.acquire();
+            slot = slots.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for a Graph request slot");
@@ -56,7 +64,12 @@ final class ThrottleInterceptor implements Interceptor {
                 int code = response.code();
                 statuses.accept(code);
                 if ((code != 429 && code != 503 && code != 504) || attempt >= maxRetries) {
-                    return response;
+                    if (response.body() == null) {
+                        slot.close();
+                        return response;
+                    }
+                    // the caller reads the body after this returns: the slot is given back when it is done
+                    return response.newBuilder().body(new SlotReleasingBody(response.body(), slot)).build();
                 }
                 Duration wait = retryAfter(response.header("Retry-After"), clock, attempt);
                 wait = wait.compareTo(maxWait) > 0 ? maxWait : wait;
@@ -69,8 +82,9 @@ final class ThrottleInterceptor implements Interceptor {
                     throw new InterruptedIOException("interrupted during a throttling back-off");
                 }
             }
-        } finally {
-            permits.release();
+        } catch (IOException | RuntimeException | Error e) {
+            slot.close();
+            throw e;
         }
     }
 

@@ -35,6 +35,15 @@ import java.util.regex.Pattern;
  * <p>Delta semantics: a round without a token enumerates the folder as it is; a delta link carries a change
  * sequence number, and the next round reports what was added, changed or removed since. {@link #expireDeltaTokens()}
  * makes every token issued so far answer 410 {@code SyncStateNotFound}, as Graph does for an expired token.
+ *
+ * <p>As strict as Graph where a lenient fake would hide bugs (each behaviour cites its page on learn.microsoft.com):
+ * {@code $select} is honoured (a property not selected is absent); {@code $filter} with {@code $orderby} is refused
+ * with {@code InefficientFilter} unless the sorted properties come first in the filter, in order; expired sync state
+ * answers 410 or 400 with the code in the inner error ({@link SyncStateAnswer}), for delta links and for single
+ * next links; a delta round may list an item twice ({@link #repeatItemsInDeltaRounds()}); folder listings are paged
+ * and omit hidden folders unless {@code includeHiddenFolders=true}; an item attachment's {@code $value} is MIME, a
+ * vCard or an iCalendar object as the item is a message, a contact or an event; more than 4 requests open at once
+ * (a request stays open until its response body has been sent) answer 429 {@code MailboxConcurrency}.
  */
 public final class FakeGraph implements AutoCloseable {
 
@@ -137,6 +146,35 @@ public final class FakeGraph implements AutoCloseable {
     private volatile long minValidToken;
     private final AtomicInteger concurrent = new AtomicInteger();
     private final AtomicInteger maxConcurrent = new AtomicInteger();
+    private final AtomicInteger concurrencyRejections = new AtomicInteger();
+    private volatile SyncStateAnswer expiredAnswer = SyncStateAnswer.GONE;
+    private final AtomicInteger expiringNextLinks = new AtomicInteger();
+    private volatile SyncStateAnswer nextLinkExpiry = SyncStateAnswer.GONE;
+    private volatile boolean repeatInRounds;
+    private volatile int largestServedPage = Integer.MAX_VALUE;
+    private final AtomicInteger gatewayTimeouts = new AtomicInteger();
+    private volatile long slowBodyMillis;
+    private final java.util.Set<String> hidden = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Outlook's limit: 4 concurrent requests per app and mailbox (learn.microsoft.com/graph/throttling-limits,
+     * "Outlook service limits"); the fifth answers 429 "Application is over its MailboxConcurrency limit."
+     */
+    public static final int MAILBOX_CONCURRENCY = 4;
+
+    /** How an expired or invalid sync state is answered (learn.microsoft.com/graph/delta-query-overview, errors). */
+    public enum SyncStateAnswer {
+        /** 410 Gone, {@code SyncStateNotFound}: what Outlook resources answer for an evicted token. */
+        GONE,
+        /**
+         * 400 BadRequest whose top-level code is generic and whose inner error says {@code syncStateNotFound}
+         * (the form documented for expired delta tokens on devblogs.microsoft.com, 2020-07-03, "Duration of change
+         * tracking tokens", with the code nested as graph/errors shows for inner errors).
+         */
+        BAD_REQUEST_INNER,
+        /** 400 with {@code resyncRequired} two levels down the inner-error chain, in lower case. */
+        BAD_REQUEST_DEEP
+    }
 
     public FakeGraph(String mailbox) throws IOException {
         this.mailbox = mailbox;
@@ -215,7 +253,11 @@ public final class FakeGraph implements AutoCloseable {
         minValidToken = seq.incrementAndGet();
     }
 
-    /** The next {@code count} requests answer 429 with this Retry-After value. */
+    /**
+     * The next {@code count} requests answer 429 with this Retry-After value, sent as given: seconds or an HTTP
+     * date, minutes long if asked ("Retry-After" header, learn.microsoft.com/graph/throttling; Outlook's limits in
+     * graph/throttling-limits).
+     */
     public void throttleNext(int count, String retryAfterValue) {
         throttleNext(count, retryAfterValue, 0);
     }
@@ -251,6 +293,85 @@ public final class FakeGraph implements AutoCloseable {
         failingNextLinks.set(count);
     }
 
+    /** Expired delta tokens answer in this form from now on (410 by default). */
+    public void answerExpiredSyncStateAs(SyncStateAnswer answer) {
+        expiredAnswer = answer;
+    }
+
+    /**
+     * The next {@code count} delta next links ({@code $skiptoken}) answer as expired: Graph evicts sync-state
+     * generations while a client pages, so a single next link can expire mid-round (delta-query-overview).
+     */
+    public void expireNextDeltaLinks(int count, SyncStateAnswer answer) {
+        nextLinkExpiry = answer;
+        expiringNextLinks.set(count);
+    }
+
+    /**
+     * From now on each delta page after the first of a round repeats the last item of the page before it: delta
+     * may list the same item more than once in a round (learn.microsoft.com/graph/delta-query-overview).
+     */
+    public void repeatItemsInDeltaRounds() {
+        repeatInRounds = true;
+    }
+
+    /**
+     * Message pages (listing or delta) of more than {@code size} items answer 504 Gateway Timeout, every time:
+     * "returning a page with hundreds of messages each with a full response payload may trigger the gateway
+     * timeout (HTTP 504)" (learn.microsoft.com/graph/api/user-list-messages).
+     */
+    public void timeOutPagesLargerThan(int size) {
+        largestServedPage = size;
+    }
+
+    /** How many 504s {@link #timeOutPagesLargerThan} caused. */
+    public int gatewayTimeouts() {
+        return gatewayTimeouts.get();
+    }
+
+    /**
+     * Every response body is sent in two halves, this long apart, as a large JSON page or attachment streams
+     * from Graph: the request stays open (and counts against the 4-request limit) until the second half is sent.
+     */
+    public void slowBodies(java.time.Duration pause) {
+        slowBodyMillis = pause.toMillis();
+    }
+
+    /** How many requests were refused with 429 MailboxConcurrency because 4 were open already. */
+    public int concurrencyRejections() {
+        return concurrencyRejections.get();
+    }
+
+    /** Adds a folder; a hidden one is listed only with {@code includeHiddenFolders=true}. */
+    public synchronized void addFolder(String id, String displayName, String parentId, boolean isHidden) {
+        folders.put(id, new Folder(id, displayName, parentId));
+        if (isHidden) {
+            hidden.add(id);
+        }
+    }
+
+    /** An attached Outlook contact: its {@code $value} is a vCard (learn.microsoft.com/graph/api/attachment-get). */
+    public static Attachment contactItem(String id, String name) {
+        String vcard = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Analyst;Threat;;;\r\nFN:Threat Analyst\r\n"
+                + "EMAIL;TYPE=INTERNET:analyst@vendor.example\r\nEND:VCARD\r\n";
+        return new Attachment(id, "itemAttachment", name, null, vcard.getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    /** An attached Outlook event: its {@code $value} is iCalendar (learn.microsoft.com/graph/api/attachment-get). */
+    public static Attachment eventItem(String id, String name) {
+        String ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:Microsoft Exchange Server 2010\r\nMETHOD:PUBLISH\r\n"
+                + "BEGIN:VEVENT\r\nUID:briefing-1\r\nSUMMARY:Threat briefing\r\nDTSTART:20261201T100000Z\r\n"
+                + "DTEND:20261201T110000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        return new Attachment(id, "itemAttachment", name, null, ics.getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    /** An attached Outlook message: its {@code $value} is the message as MIME. */
+    public static Attachment messageItem(String id, String name, String subject) {
+        String mime = "From: Vendor <advisories@vendor.example>\r\nTo: cti@example.org\r\nSubject: " + subject
+                + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + subject + "\r\n";
+        return new Attachment(id, "itemAttachment", name, null, mime.getBytes(StandardCharsets.UTF_8), false);
+    }
+
     // ---- token endpoint -----------------------------------------------------------------------------------
 
     private void token(HttpExchange ex) throws IOException {
@@ -270,7 +391,14 @@ public final class FakeGraph implements AutoCloseable {
     private void graph(HttpExchange ex) throws IOException {
         int now = concurrent.incrementAndGet();
         maxConcurrent.accumulateAndGet(now, Math::max);
+        open.put(ex, Boolean.TRUE);
         try {
+            if (now > MAILBOX_CONCURRENCY) {
+                concurrencyRejections.incrementAndGet();
+                ex.getResponseHeaders().add("Retry-After", "1");
+                send(ex, 429, error("ApplicationThrottled", "Application is over its MailboxConcurrency limit."));
+                return;
+            }
             String prefer = String.join(", ", ex.getRequestHeaders().getOrDefault("Prefer", List.of()));
             requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
                     ex.getRequestURI().getRawQuery(), ex.getRequestHeaders().getFirst("Authorization"), prefer));
@@ -305,6 +433,16 @@ public final class FakeGraph implements AutoCloseable {
         } catch (RuntimeException e) {
             send(ex, 500, error("InternalServerError", e.toString()));
         } finally {
+            finish(ex);
+        }
+    }
+
+    /** Graph requests still open (exchanges compare by identity; their attributes are shared per context). */
+    private final Map<HttpExchange, Boolean> open = new ConcurrentHashMap<>();
+
+    /** The request stops counting as open: called just before the last bytes of its body are written. */
+    private void finish(HttpExchange ex) {
+        if (open.remove(ex) != null) {
             concurrent.decrementAndGet();
         }
     }
@@ -327,7 +465,7 @@ public final class FakeGraph implements AutoCloseable {
         }
         List<String> rest = seg.subList(2, seg.size());
         if (rest.size() == 1 && rest.get(0).equals("mailFolders")) {
-            send(ex, 200, folderList(null));
+            send(ex, 200, folderList(ex, null, q));
         } else if (rest.size() == 2 && rest.get(0).equals("mailFolders")) {
             Folder f = folder(rest.get(1));
             send(ex, f == null ? 404 : 200, f == null ? error("ErrorItemNotFound", "no folder")
@@ -335,7 +473,8 @@ public final class FakeGraph implements AutoCloseable {
                             .filter(m -> f.id().equals(m.folderId) && m.removedSeq == 0).count()).toString());
         } else if (rest.size() == 3 && rest.get(0).equals("mailFolders") && rest.get(2).equals("childFolders")) {
             Folder f = folder(rest.get(1));
-            send(ex, f == null ? 404 : 200, f == null ? error("ErrorItemNotFound", "no folder") : folderList(f.id()));
+            send(ex, f == null ? 404 : 200, f == null ? error("ErrorItemNotFound", "no folder")
+                    : folderList(ex, f.id(), q));
         } else if (rest.size() == 3 && rest.get(0).equals("mailFolders") && rest.get(2).equals("messages")) {
             Folder f = folder(rest.get(1));
             listing(ex, f, q, pageSize);
@@ -346,7 +485,7 @@ public final class FakeGraph implements AutoCloseable {
             if (m == null || m.removedSeq > 0) {
                 send(ex, 404, error("ErrorItemNotFound", "The specified object was not found in the store."));
             } else if (rest.size() == 2) {
-                send(ex, 200, messageJson(m, q.containsKey("$expand")).toString());
+                send(ex, 200, selected(messageJson(m, q.containsKey("$expand")), q).toString());
             } else if (rest.size() == 3 && rest.get(2).equals("attachments")) {
                 ObjectNode page = JSON.createObjectNode();
                 ArrayNode value = page.putArray("value");
@@ -372,11 +511,26 @@ public final class FakeGraph implements AutoCloseable {
                 ? folders.get("archive-id") : null;
     }
 
-    private String folderList(String parentId) {
+    /**
+     * A page of folders. Hidden folders only with {@code includeHiddenFolders=true}; pages of {@code $top} (default
+     * 10), then {@code @odata.nextLink} (learn.microsoft.com/graph/api/user-list-mailfolders,
+     * mailfolder-list-childfolders; graph/paging).
+     */
+    private synchronized String folderList(HttpExchange ex, String parentId, Map<String, String> q) {
+        boolean withHidden = "true".equalsIgnoreCase(q.get("includeHiddenFolders"));
+        int top = q.containsKey("$top") ? Integer.parseInt(q.get("$top")) : 10;
+        int skip = q.containsKey("$skip") ? Integer.parseInt(q.get("$skip")) : 0;
+        List<Folder> all = folders.values().stream().filter(f -> java.util.Objects.equals(f.parentId(), parentId))
+                .filter(f -> withHidden || !hidden.contains(f.id())).toList();
         ObjectNode page = JSON.createObjectNode();
         ArrayNode value = page.putArray("value");
-        folders.values().stream().filter(f -> java.util.Objects.equals(f.parentId(), parentId))
-                .forEach(f -> value.add(folderJson(f)));
+        all.stream().skip(skip).limit(top).forEach(f -> value.add(folderJson(f)));
+        if (skip + top < all.size()) {
+            String raw = ex.getRequestURI().getRawQuery() == null ? ""
+                    : ex.getRequestURI().getRawQuery().replaceAll("&?%24skip=\\d+", "");
+            page.put("@odata.nextLink", baseUrl() + ex.getRequestURI().getRawPath().substring(5) + "?" + raw
+                    + (raw.isEmpty() ? "" : "&") + "%24skip=" + (skip + top));
+        }
         return page.toString();
     }
 
@@ -394,6 +548,10 @@ public final class FakeGraph implements AutoCloseable {
         }
         Instant since = Instant.EPOCH;
         String filter = q.get("$filter");
+        if (filter != null && q.containsKey("$orderby") && !sortedPropertiesLeadTheFilter(q.get("$orderby"), filter)) {
+            send(ex, 400, error("InefficientFilter", "The restriction or sort order is too complex for this operation."));
+            return;
+        }
         if (filter != null) {
             Matcher m = Pattern.compile("receivedDateTime ge (\\S+)").matcher(filter);
             if (!m.find()) {
@@ -405,6 +563,11 @@ public final class FakeGraph implements AutoCloseable {
         Instant from = since;
         int top = q.containsKey("$top") ? Integer.parseInt(q.get("$top")) : 10;
         int size = Math.min(top, pageSize);
+        if (size > largestServedPage) {
+            gatewayTimeouts.incrementAndGet();
+            send(ex, 504, error("UnknownError", "Gateway Timeout"));
+            return;
+        }
         int skip = q.containsKey("$skip") ? Integer.parseInt(q.get("$skip")) : 0;
         List<Message> all = messages.values().stream()
                 .filter(m -> m.folderId.equals(f.id()) && m.removedSeq == 0 && !m.receivedAt.isBefore(from))
@@ -413,7 +576,7 @@ public final class FakeGraph implements AutoCloseable {
         ObjectNode page = JSON.createObjectNode();
         ArrayNode value = page.putArray("value");
         boolean expand = q.containsKey("$expand");
-        all.stream().skip(skip).limit(size).forEach(m -> value.add(messageJson(m, expand)));
+        all.stream().skip(skip).limit(size).forEach(m -> value.add(selected(messageJson(m, expand), q)));
         if (skip + size < all.size()) {
             String raw = ex.getRequestURI().getRawQuery().replaceAll("&?%24skip=\\d+", "");
             page.put("@odata.nextLink", baseUrl() + ex.getRequestURI().getRawPath().substring(5) + "?" + raw
@@ -442,7 +605,16 @@ public final class FakeGraph implements AutoCloseable {
             offset = 0;
         }
         if (from >= 0 && from < minValidToken) {
-            send(ex, 410, error("SyncStateNotFound", "The sync state generation is not found."));
+            sendExpired(ex, expiredAnswer);
+            return;
+        }
+        if (q.containsKey("$skiptoken") && expiringNextLinks.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+            sendExpired(ex, nextLinkExpiry);
+            return;
+        }
+        if (pageSize > largestServedPage) {
+            gatewayTimeouts.incrementAndGet();
+            send(ex, 504, error("UnknownError", "Gateway Timeout"));
             return;
         }
         final long lo = from;
@@ -459,14 +631,15 @@ public final class FakeGraph implements AutoCloseable {
                 .toList();
         ObjectNode page = JSON.createObjectNode();
         ArrayNode value = page.putArray("value");
-        changes.stream().skip(offset).limit(pageSize).forEach(m -> {
-            ObjectNode n = value.addObject();
-            n.put("@odata.type", "#microsoft.graph.message");
-            n.put("id", m.id);
+        int start = repeatInRounds && offset > 0 ? offset - 1 : offset; // the previous page's last item again
+        changes.stream().skip(start).limit(pageSize + (offset - start)).forEach(m -> {
             if (m.removedSeq > 0 && m.removedSeq <= hi) {
+                ObjectNode n = value.addObject();
+                n.put("@odata.type", "#microsoft.graph.message");
+                n.put("id", m.id);
                 n.putObject("@removed").put("reason", "deleted");
             } else {
-                n.put("receivedDateTime", m.receivedAt.toString());
+                value.add(selected(messageJson(m, false), q));
             }
         });
         if (offset + pageSize < changes.size()) {
@@ -486,12 +659,13 @@ public final class FakeGraph implements AutoCloseable {
         } else if (a.type().equals("referenceAttachment")) {
             send(ex, 405, error("ErrorInvalidRequest", "$value is not supported for reference attachments"));
         } else {
-            ex.getResponseHeaders().add("Content-Type", a.type().equals("itemAttachment")
-                    ? "message/rfc822" : a.contentType());
-            ex.sendResponseHeaders(200, a.content().length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(a.content());
-            }
+            // attachment-get: a file's raw contents keep its type; an item's are MIME (message), vCard (contact)
+            // or iCal (event)
+            String text = new String(a.content(), 0, Math.min(a.content().length, 32), StandardCharsets.ISO_8859_1);
+            ex.getResponseHeaders().add("Content-Type", !a.type().equals("itemAttachment") ? a.contentType()
+                    : text.startsWith("BEGIN:VCARD") ? "text/vcard" : text.startsWith("BEGIN:VCALENDAR")
+                    ? "text/calendar" : "message/rfc822");
+            write(ex, 200, a.content());
         }
     }
 
@@ -578,19 +752,116 @@ public final class FakeGraph implements AutoCloseable {
             bytes = java.util.Arrays.copyOf(bytes, bytes.length / 2);
         }
         ex.getResponseHeaders().add("Content-Type", "application/json");
-        ex.sendResponseHeaders(200, bytes.length);
+        write(ex, 200, bytes);
+    }
+
+    private void send(HttpExchange ex, int status, String json) throws IOException {
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        write(ex, status, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Sends a body; the request stops counting as open just before its last bytes go out (so a client can never
+     * have read the whole body while the fake still counts it). With {@link #slowBodies} the first half goes out,
+     * then a pause, then the rest.
+     */
+    private void write(HttpExchange ex, int status, byte[] bytes) throws IOException {
+        ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
+            long pause = slowBodyMillis;
+            int half = pause > 0 ? bytes.length / 2 : 0;
+            if (half > 0) {
+                out.write(bytes, 0, half);
+                out.flush();
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            finish(ex);
+            out.write(bytes, half, bytes.length - half);
         }
     }
 
-    private static void send(HttpExchange ex, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
+    /** Expired sync state in one of the forms Graph uses. */
+    private void sendExpired(HttpExchange ex, SyncStateAnswer answer) throws IOException {
+        switch (answer) {
+            case GONE -> send(ex, 410, error("SyncStateNotFound", "The sync state generation is not found."));
+            case BAD_REQUEST_INNER -> {
+                ObjectNode n = JSON.createObjectNode();
+                ObjectNode e = n.putObject("error");
+                e.put("code", "BadRequest");
+                e.put("message", "The sync state generation is not found. The delta token is expired and data must "
+                        + "be synchronized again.");
+                ObjectNode inner = e.putObject("innerError");
+                inner.put("code", "syncStateNotFound");
+                inner.put("date", "2026-12-01T21:00:00");
+                inner.put("request-id", java.util.UUID.randomUUID().toString());
+                send(ex, 400, n.toString());
+            }
+            case BAD_REQUEST_DEEP -> {
+                ObjectNode n = JSON.createObjectNode();
+                ObjectNode e = n.putObject("error");
+                e.put("code", "invalidRequest");
+                e.put("message", "Resync required.");
+                e.putObject("innerError").put("code", "badRequest").putObject("innerError").put("code", "resyncrequired");
+                send(ex, 400, n.toString());
+            }
+            default -> throw new IllegalStateException(answer.toString());
         }
+    }
+
+    /**
+     * Only the selected properties, plus {@code id} (always returned) and the {@code @odata} annotations:
+     * "a property not selected is absent" (learn.microsoft.com/graph/query-parameters, select parameter).
+     */
+    private static ObjectNode selected(ObjectNode message, Map<String, String> q) {
+        String select = q.get("$select");
+        if (select == null || select.isBlank()) {
+            return message;
+        }
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        for (String p : select.split(",")) {
+            keep.add(p.strip().toLowerCase(Locale.ROOT));
+        }
+        keep.add("id");
+        if (message.has("attachments")) {
+            keep.add("attachments"); // brought by $expand
+        }
+        List<String> drop = new ArrayList<>();
+        message.fieldNames().forEachRemaining(f -> {
+            if (!f.startsWith("@") && !keep.contains(f.toLowerCase(Locale.ROOT))) {
+                drop.add(f);
+            }
+        });
+        message.remove(drop);
+        return message;
+    }
+
+    /**
+     * Graph refuses $filter with $orderby unless "properties that appear in $orderby also appear in $filter", first
+     * and in the same order, answering 400 InefficientFilter (learn.microsoft.com/graph/api/user-list-messages,
+     * "Using filter and orderby in the same query").
+     */
+    static boolean sortedPropertiesLeadTheFilter(String orderby, String filter) {
+        List<String> sorted = new ArrayList<>();
+        for (String part : orderby.split(",")) {
+            String name = part.strip().split("\\s+")[0];
+            if (!name.isEmpty()) {
+                sorted.add(name.toLowerCase(Locale.ROOT));
+            }
+        }
+        List<String> filtered = new ArrayList<>();
+        Matcher m = Pattern.compile("([A-Za-z][A-Za-z0-9/]*)\\s+(?:eq|ne|gt|ge|lt|le)\\s", Pattern.CASE_INSENSITIVE)
+                .matcher(filter);
+        while (m.find()) {
+            filtered.add(m.group(1).toLowerCase(Locale.ROOT));
+        }
+        if (filtered.size() < sorted.size()) {
+            return false;
+        }
+        return filtered.subList(0, sorted.size()).equals(sorted);
     }
 
     @Override
