@@ -91,8 +91,9 @@ public final class DirectoryBundleSink implements BundleSink {
                 return;
             } catch (IOException e) {
                 // rename(2) over a non-empty directory: ENOTEMPTY, which the JDK reports as a plain
-                // FileSystemException ("Directory not empty")
-                if (!Files.exists(target) || tries >= 100) {
+                // FileSystemException ("Directory not empty"); the target may be gone again already (another
+                // writer set it aside), so only a missing source or endless losing is an error
+                if (!Files.isDirectory(tmp) || tries >= 1000) {
                     throw e;
                 }
             }
