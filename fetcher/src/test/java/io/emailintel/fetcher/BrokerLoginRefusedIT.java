@@ -32,7 +32,7 @@ class BrokerLoginRefusedIT {
     private static FakeGraph graph;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         graph = new FakeGraph(GraphFixture.MAILBOX);
     }
 
