@@ -5,7 +5,8 @@ package io.emailintel.ingester.consume;
  * memory as soon as the broker sends it, so deliveries cannot wait: {@link #hold} charges the body at once, and
  * the prefetch count is what bounds them (the default, {@link #defaultPrefetch}, keeps prefetch × the largest
  * envelope the pipeline accepts within a quarter of the heap). Processing needs a few times the body on top
- * (the decoded attachments, the bundle, the push messages, kept until the push is settled for quick retries):
+ * (the decoded attachments, the bundle, the push messages, kept until the push is confirmed or has finally
+ * failed, for quick retries):
  * {@link #reserve} waits while that would overdraw the budget, so small e-mails never wait in practice and
  * large ones take turns. One working set always runs even when it alone is larger than the budget: that
  * envelope runs alone rather than never.
