@@ -231,7 +231,12 @@ public final class EnvelopeConsumer implements AutoCloseable {
             unsettled.incrementAndGet();
             Delivery delivery = new Delivery(getChannel(), envelope.getDeliveryTag(), props, body,
                     memory.hold(body.length));
-            workers.execute(() -> handle(delivery));
+            try {
+                workers.execute(() -> handle(delivery));
+            } catch (RejectedExecutionException e) {
+                // stopping: the channel's close hands it back to the queue
+                release(delivery);
+            }
         }
 
         @Override

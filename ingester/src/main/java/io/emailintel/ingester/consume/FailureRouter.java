@@ -158,10 +158,11 @@ public final class FailureRouter implements AutoCloseable {
     private void giveBack(Confirming c, boolean healthy) {
         if (healthy && !closed && c.channel().isOpen()) {
             idle.addFirst(c);
-            if (!closed) {
-                return;
+            // close() may have emptied the pool just before this one went back: close it here then
+            if (closed && idle.remove(c)) {
+                closeQuietly(c.channel());
             }
-            idle.remove(c);
+            return;
         }
         closeQuietly(c.channel());
     }
