@@ -36,6 +36,23 @@ public final class BenchMain implements Callable<Integer> {
             description = "The project root holding fetcher/target/fetcher.jar (default: ${DEFAULT-VALUE}).")
     Path root;
 
+    static final int LARGE_EMAILS = 40;
+    static final int LARGE_MIB = 12;
+
+    /**
+     * Section 5's ingester half: large e-mails at -Xmx256m, concurrency 4, default prefetch (also run alone by
+     * {@code IngesterBenchMain --memory}).
+     */
+    static IngesterBench.Result ingesterMemoryRun(IngesterBench bench, boolean smoke, Instant receivedBase)
+            throws Exception {
+        int largeEmails = smoke ? 4 : LARGE_EMAILS;
+        int largeBytes = (smoke ? 2 : LARGE_MIB) * 1024 * 1024;
+        byte[] large = SyntheticMail.pdf(largeBytes, 13);
+        String largeCycle = "bench-large-" + receivedBase.getEpochSecond();
+        return bench.run("ingestlarge", largeEmails, 2, "256m", 4, 0,
+                i -> SyntheticMail.withAttachment(i, largeCycle, receivedBase.plusSeconds(i), large));
+    }
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchMain()).execute(args));
     }
@@ -182,18 +199,15 @@ public final class BenchMain implements Callable<Integer> {
                 String.format("%d e-mails, peak heap %.0f MiB", mb.published(), mb.peakHeapBytes() / 1048576.0),
                 true);
 
-        int largeEmails = smoke ? 4 : 40;
-        int largeBytes = (smoke ? 2 : 12) * 1024 * 1024;
-        byte[] large = SyntheticMail.pdf(largeBytes, 13);
-        String largeCycle = "bench-large-" + receivedBase.getEpochSecond();
-        IngesterBench.Result mi = ingesterBench.run("ingestlarge", largeEmails, 2, "256m", 4, 4,
-                i -> SyntheticMail.withAttachment(i, largeCycle, receivedBase.plusSeconds(i), large));
+        int largeEmails = smoke ? 4 : LARGE_EMAILS;
+        int largeBytes = (smoke ? 2 : LARGE_MIB) * 1024 * 1024;
+        IngesterBench.Result mi = ingesterMemoryRun(ingesterBench, smoke, receivedBase);
         md.append("\n### Ingester half\n\n");
         md.append(String.format("%d envelopes, each with one %d MiB PDF attachment (about %.0f MiB of envelope "
-                + "JSON), drained by %d packaged ingesters at `-Xmx256m`, INGESTER_CONCURRENCY=4 and "
-                + "INGESTER_PREFETCH=4 (up to 4 delivered envelopes sit in each heap; with the default 8, eight 16 MiB "
-                + "deliveries are half of a 256 MiB heap and the run ran out of memory — see the notes). The processes "
-                + "run with "
+                + "JSON), drained by %d packaged ingesters at `-Xmx256m` with INGESTER_CONCURRENCY=4 (twice the "
+                + "default) and INGESTER_PREFETCH unset: the default is derived from the heap (max heap / 4 / 16 MiB, "
+                + "3 at `-Xmx256m`), and deliveries and their processing share one memory budget of half the heap. "
+                + "The processes run with "
                 + "`-XX:+ExitOnOutOfMemoryError` "
                 + "(and a heap dump): an OutOfMemoryError or a non-zero exit fails the harness, so a row here "
                 + "means it finished.%n%n", largeEmails, largeBytes / (1024 * 1024),

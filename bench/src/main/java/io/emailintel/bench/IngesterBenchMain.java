@@ -23,6 +23,7 @@ import java.util.List;
  * java -cp bench/target/bench.jar io.emailintel.bench.IngesterBenchMain --jar ingester/target/ingester.jar \
  *     --emails 2000 --processes 1 [--concurrency 4] [--prefetch 16] [--runs 1] [--jvm -XX:...] [--broker amqp://…]
  *     [--e2e-fetcher fetcher/target/fetcher.jar [--e2e-seconds 30]]   (section 4 instead: latency at 100/s)
+ *     [--memory]   (section 5's ingester half instead: 40 e-mails with 12 MiB attachments, -Xmx256m, default prefetch)
  * </pre>
  */
 public final class IngesterBenchMain {
@@ -41,6 +42,7 @@ public final class IngesterBenchMain {
         List<String> jvm = new ArrayList<>();
         Path fetcher = null;
         int e2eSeconds = 30;
+        boolean memory = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jar" -> jar = Path.of(args[++i]);
@@ -52,9 +54,20 @@ public final class IngesterBenchMain {
                 case "--broker" -> broker = args[++i];
                 case "--e2e-fetcher" -> fetcher = Path.of(args[++i]);
                 case "--e2e-seconds" -> e2eSeconds = Integer.parseInt(args[++i]);
+                case "--memory" -> memory = true;
                 case "--jvm" -> jvm.addAll(Arrays.asList(args[++i].split(" ")));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if (memory) {
+            // section 5's ingester half alone, as bench/run runs it (default prefetch, -Xmx256m, large mail)
+            IngesterBench.Result m = BenchMain.ingesterMemoryRun(new IngesterBench(broker, jar.toAbsolutePath(),
+                    "ibmem" + System.nanoTime() % 100000, Duration.ofSeconds(2)), false,
+                    Instant.now().minusSeconds(86_400).truncatedTo(ChronoUnit.SECONDS));
+            System.out.printf("%s memory e-mails=%d processes=%d xmx=%s prefetch=default ingested=%d seconds=%.2f "
+                            + "peak-heap-MiB=%.0f peak-RSS-MiB=%.0f%n", jar.getFileName(), m.emails(), m.processes(),
+                    m.xmx(), m.ingested(), m.seconds(), m.peakHeapBytes() / 1048576.0, m.peakRssKib() / 1024.0);
+            return;
         }
         if (fetcher != null) {
             // section 4 with this ingester jar: fetcher + 2 ingesters, 100 e-mails/s arriving

@@ -41,7 +41,9 @@ final class Ingesters {
         env.put("OPENCTI_TOKEN", "test-token");
         env.put("CONNECTOR_ID", connectorId);
         env.put("INGESTER_CONCURRENCY", Integer.toString(concurrency));
-        env.put("INGESTER_PREFETCH", Integer.toString(prefetch));
+        if (prefetch > 0) {
+            env.put("INGESTER_PREFETCH", Integer.toString(prefetch));
+        } // 0: unset, the ingester derives it from its heap
         URI uri = URI.create(broker.uri());
         boolean tls = "amqps".equalsIgnoreCase(uri.getScheme());
         env.put("MQ_HOST", uri.getHost());

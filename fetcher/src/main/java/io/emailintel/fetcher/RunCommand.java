@@ -18,6 +18,8 @@ import io.emailintel.fetcher.state.CursorStore;
 import io.emailintel.ops.Health;
 import io.emailintel.ops.OpsServer;
 import io.emailintel.ops.QueueDepths;
+import io.emailintel.retry.RetryPolicy;
+import io.emailintel.topology.BrokerStartup;
 import io.emailintel.topology.Topology;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -45,7 +47,11 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
-    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    /** Connecting at start-up: 15 s, 30 s, 1 min, … at most 5 min between tries. */
+    private static final RetryPolicy BROKER_RETRY = RetryPolicy.exponential(Duration.ofSeconds(15),
+            Duration.ofMinutes(5));
+    /** After a failed cycle: the same back-off, never longer than the period. */
+    private static final RetryPolicy CYCLE_RETRY = BROKER_RETRY;
 
     @Mixin
     ConfigOptions options;
@@ -106,34 +112,43 @@ final class RunCommand implements Callable<Integer> {
     /**
      * Connects and declares the pipeline; with {@code run} (not {@code --once}) an unreachable broker is retried
      * with back-off, and so is a connection lost while declaring (amqp-client's automatic recovery only starts
-     * once we hold the connection, and the declare would otherwise end the process). A declare refused on a
-     * connection that stays open (e.g. a queue with other arguments) is a configuration error and is thrown.
+     * once we hold the connection, and the declare would otherwise end the process). What {@link BrokerStartup}
+     * does not call network — a refused login or vhost, a TLS refusal, a declare refused on a connection that
+     * stays open (e.g. a queue with other arguments) — is a configuration error and is thrown.
      */
-    private Connection connectAndDeclare(Config config, Health health, Topology topology) throws IOException,
-            TimeoutException, InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            Connection c = null;
-            try {
-                c = CommonSettings.brokerUri(config).connect("email-intel-fetcher");
-                health.follow("broker", c);
-                topology.declare(c);
-                log.info("pipeline declared: {}", topology);
-                return c;
-            } catch (IOException | TimeoutException | ShutdownSignalException e) {
-                if (once || (c != null && c.isOpen())) {
+    private Connection connectAndDeclare(Config config, Health health, Topology topology) throws Exception {
+        RetryPolicy policy = BROKER_RETRY.retryOn(e -> !once && BrokerStartup.isNetworkFailure(e));
+        try {
+            return policy.run(() -> {
+                Connection c = null;
+                try {
+                    c = CommonSettings.brokerUri(config).connect("email-intel-fetcher");
+                    health.follow("broker", c);
+                    topology.declare(c);
+                    log.info("pipeline declared: {}", topology);
+                    return c;
+                } catch (IOException | TimeoutException | ShutdownSignalException e) {
+                    // a declare refused on an open connection is a channel error: BrokerStartup calls it
+                    // configuration, so it is thrown, not retried
+                    if (c != null) {
+                        c.abort();
+                    }
                     throw e;
                 }
-                if (c != null) {
-                    c.abort();
+            }, wait -> {
+                if (stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new InterruptedException("stop requested");
                 }
-                Duration wait = backoff(attempt, MAX_BACKOFF);
+            }, (e, failures, wait) -> {
                 log.error("broker {} unreachable ({}); retrying in {}", config.get(CommonSettings.RABBITMQ_URI),
                         Cli.describe(e), wait);
                 health.down("broker", "unreachable");
-                if (stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                    return null;
-                }
+            });
+        } catch (InterruptedException e) {
+            if (stop.get()) {
+                return null;
             }
+            throw e;
         }
     }
 
@@ -200,9 +215,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** Waits after a failed cycle: 15 s, 30 s, 1 min, … at most 5 min and never longer than the period. */
     static Duration backoff(int failures, Duration period) {
-        Duration d = Duration.ofSeconds(15).multipliedBy(1L << Math.min(failures - 1, 10));
-        d = d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
-        return d.compareTo(period) > 0 ? period : d;
+        return CYCLE_RETRY.cappedAt(period).delayAfter(failures);
     }
 
     // sun.misc.Signal: the JDK's only way to turn SIGTERM into a graceful stop that exits 0 (a shutdown hook

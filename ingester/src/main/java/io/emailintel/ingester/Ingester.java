@@ -8,6 +8,7 @@ import io.emailintel.ingester.consume.EnvelopeConsumer;
 import io.emailintel.ingester.consume.EnvelopeProcessor;
 import io.emailintel.ingester.consume.FailureRouter;
 import io.emailintel.ingester.consume.IngestMetrics;
+import io.emailintel.ingester.consume.Later;
 import io.emailintel.ingester.consume.OpenCtiCircuit;
 import io.emailintel.ingester.consume.Sleeper;
 import io.emailintel.ingester.opencti.ApiBundleSink;
@@ -26,6 +27,7 @@ import io.emailintel.ingester.stix.ReportOptions;
 import io.emailintel.ingester.stix.Tlp;
 import io.emailintel.model.EnvelopeCodec;
 import io.emailintel.ops.Health;
+import io.emailintel.retry.RetryPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.emailintel.topology.Topology;
 import java.net.InetAddress;
@@ -62,7 +64,7 @@ final class Ingester implements AutoCloseable {
      * (used by {@code run --exit-when-idle}).
      */
     boolean idle() {
-        if (consumer.inFlight() > 0) {
+        if (consumer.unsettled() > 0) {
             return false;
         }
         Topology topology = CommonSettings.topology(config);
@@ -75,7 +77,7 @@ final class Ingester implements AutoCloseable {
                     return false;
                 }
             }
-            return consumer.inFlight() == 0;
+            return consumer.unsettled() == 0;
         } catch (Exception e) {
             return false;
         }
@@ -157,12 +159,18 @@ final class Ingester implements AutoCloseable {
                     config.get(IngesterSettings.REPORT_TYPES), config.get(IngesterSettings.AUTHOR_NAME),
                     config.get(IngesterSettings.NO_TRIGGER_IMPORT));
             EnvelopeProcessor processor = new EnvelopeProcessor(new EnvelopeCodec(), new ReportBuilder(options, clock),
-                    works, sink, circuit, sleeper, config.get(IngesterSettings.QUICK_RETRIES),
+                    works, sink, circuit, sleeper, Later.SYSTEM, config.get(IngesterSettings.QUICK_RETRIES),
                     config.get(IngesterSettings.QUICK_RETRY_BACKOFF));
             FailureRouter router = new FailureRouter(pipeline, topology, config.get(CommonSettings.MAX_ATTEMPTS),
                     clock, instance, timeout);
-            EnvelopeConsumer consumer = new EnvelopeConsumer(pipeline, topology, config.get(IngesterSettings.PREFETCH),
-                    config.get(IngesterSettings.CONCURRENCY), processor, router, works, gate, metrics);
+            Integer prefetch = config.get(IngesterSettings.PREFETCH);
+            if (prefetch == null) {
+                prefetch = EnvelopeConsumer.defaultPrefetch(Runtime.getRuntime());
+                log.info("INGESTER_PREFETCH not set: {} for a maximum heap of {} MiB", prefetch,
+                        Runtime.getRuntime().maxMemory() / (1024 * 1024));
+            }
+            EnvelopeConsumer consumer = new EnvelopeConsumer(pipeline, topology, prefetch,
+                    config.get(IngesterSettings.CONCURRENCY), processor, router, works, gate, metrics, health);
             ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "ingester-timers");
                 t.setDaemon(true);
@@ -208,10 +216,18 @@ final class Ingester implements AutoCloseable {
                         "email-intel-ingester push " + instance);
     }
 
+    /**
+     * Registers, waiting while OpenCTI is unreachable ({@link #openCtiNotReady}); at start-up a refused token
+     * or an untrusted certificate is a configuration error: it is thrown instead of waiting forever.
+     *
+     * @return null when a stop was requested while waiting
+     */
     private static Registration register(Config config, OpenCtiClient client, String connectorId, Sleeper sleeper,
-                                         BooleanSupplier stopRequested) throws OpenCtiException, InterruptedException {
-        while (true) {
-            try {
+                                         BooleanSupplier stopRequested) throws Exception {
+        RetryPolicy policy = RetryPolicy.fixed(config.get(IngesterSettings.CIRCUIT_PROBE_INTERVAL))
+                .retryOn(Ingester::openCtiNotReady);
+        try {
+            return policy.run(() -> {
                 String version = client.version();
                 Registration r = client.register(connectorId, config.get(IngesterSettings.CONNECTOR_NAME),
                         config.get(IngesterSettings.CONNECTOR_SCOPE));
@@ -222,22 +238,27 @@ final class Ingester implements AutoCloseable {
                 log.info("registered with OpenCTI {} as connector {}; pushing to {} ({}/{})", version, connectorId,
                         r.broker(), r.pushExchange(), r.pushRouting());
                 return r;
-            } catch (OpenCtiException e) {
-                if (!e.isTransient() || isAuthFailure(e) || "opencti-tls".equals(e.reason())) {
-                    // at start-up a refused token or an untrusted certificate is a configuration error: say so
-                    // instead of waiting forever
-                    throw e;
-                }
-                log.warn("OpenCTI not available yet ({}); retrying", e.getMessage());
+            }, wait -> {
                 if (stopRequested.getAsBoolean()) {
-                    return null;
+                    throw new InterruptedException("stop requested");
                 }
-                sleeper.sleep(config.get(IngesterSettings.CIRCUIT_PROBE_INTERVAL));
+                sleeper.sleep(wait);
                 if (stopRequested.getAsBoolean()) {
-                    return null;
+                    throw new InterruptedException("stop requested");
                 }
+            }, (e, failures, wait) -> log.warn("OpenCTI not available yet ({}); retrying", e.getMessage()));
+        } catch (InterruptedException e) {
+            if (stopRequested.getAsBoolean()) {
+                return null;
             }
+            throw e;
         }
+    }
+
+    /** A transient OpenCTI failure that is neither a refused token nor a TLS refusal. */
+    private static boolean openCtiNotReady(Throwable e) {
+        return e instanceof OpenCtiException o && o.isTransient() && !isAuthFailure(o)
+                && !"opencti-tls".equals(o.reason());
     }
 
     static boolean isAuthFailure(OpenCtiException e) {

@@ -111,9 +111,10 @@ final class IngesterSettings {
             .build();
 
     static final Setting<Integer> PREFETCH = Setting.builder("ingester.prefetch", ValueTypes.POSITIVE_INT)
-            .defaultValue("8")
             .check(n -> n <= 1000, "at most 1000")
-            .description("Unacknowledged envelopes one ingester holds at once.")
+            .description("Unacknowledged envelopes one ingester holds at once. Unset: derived from the maximum "
+                    + "heap, max heap / 4 / 16 MiB (the largest envelope), between 1 and 8 (3 at -Xmx256m, 8 from "
+                    + "-Xmx512m), so the held envelopes never take more than a quarter of the heap.")
             .build();
 
     static final Setting<Integer> CONCURRENCY = Setting.builder("ingester.concurrency", ValueTypes.POSITIVE_INT)

@@ -9,6 +9,7 @@ import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import com.rabbitmq.client.ShutdownSignalException;
 import com.rabbitmq.client.impl.AMQImpl;
+import io.emailintel.topology.BrokerStartup;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
@@ -63,10 +64,10 @@ class StartupRetryTest {
     void aVhostRefusedByTheBrokerIsConfigurationNotNetwork() {
         ShutdownSignalException notAllowed = new ShutdownSignalException(true, false,
                 new AMQImpl.Connection.Close(AMQP.NOT_ALLOWED, "vhost not found", 0, 0), null);
-        assertThat(StartupRetry.isBrokerNetworkFailure(new IOException(notAllowed))).isFalse();
+        assertThat(BrokerStartup.isNetworkFailure(new IOException(notAllowed))).isFalse();
         ShutdownSignalException forced = new ShutdownSignalException(true, false,
                 new AMQImpl.Connection.Close(AMQP.CONNECTION_FORCED, "broker shutting down", 0, 0), null);
-        assertThat(StartupRetry.isBrokerNetworkFailure(new IOException(forced))).isTrue();
+        assertThat(BrokerStartup.isNetworkFailure(new IOException(forced))).isTrue();
     }
 
     @Test
@@ -84,9 +85,9 @@ class StartupRetryTest {
 
     @Test
     void backOffDoublesUpToAMinute() {
-        assertThat(StartupRetry.backoff(1)).isEqualTo(Duration.ofSeconds(2));
-        assertThat(StartupRetry.backoff(5)).isEqualTo(Duration.ofSeconds(32));
-        assertThat(StartupRetry.backoff(6)).isEqualTo(Duration.ofMinutes(1));
-        assertThat(StartupRetry.backoff(40)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(StartupRetry.POLICY.delayAfter(1)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(StartupRetry.POLICY.delayAfter(5)).isEqualTo(Duration.ofSeconds(32));
+        assertThat(StartupRetry.POLICY.delayAfter(6)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(StartupRetry.POLICY.delayAfter(40)).isEqualTo(Duration.ofMinutes(1));
     }
 }

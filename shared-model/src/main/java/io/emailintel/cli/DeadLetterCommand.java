@@ -257,6 +257,10 @@ public final class DeadLetterCommand implements Runnable {
             ProgressLine progress = new ProgressLine(err, done);
             DeadLetterQueue.Outcome outcome = move.run(queue, matched, progress);
             progress.done();
+            for (String refusal : outcome.refused()) {
+                err.println(refusal);
+            }
+            err.flush();
             return report(out, matched, outcome, dryRun, done, would);
         });
     }
@@ -266,10 +270,11 @@ public final class DeadLetterCommand implements Runnable {
         if (dryRun) {
             out.print(DeadLetterTable.render(matched));
         }
-        out.printf("scanned %d, matched %d, %s %d, failed %d%n", outcome.scanned(), outcome.matched(),
-                dryRun ? would : done, dryRun ? outcome.matched() : outcome.moved(), outcome.failed());
+        out.printf("scanned %d, matched %d, %s %d, failed %d%s%n", outcome.scanned(), outcome.matched(),
+                dryRun ? would : done, dryRun ? outcome.matched() : outcome.moved(), outcome.failed(),
+                outcome.refused().isEmpty() ? "" : ", refused " + outcome.refused().size());
         out.flush();
-        return outcome.failed() == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+        return outcome.failed() == 0 && outcome.refused().isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 
     private static ObjectMapper jsonMapper() {

@@ -28,7 +28,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class DeadLetterQueue {
 
     /** What a walk did. */
-    public record Outcome(int scanned, int matched, int moved, int failed) {
+    public record Outcome(int scanned, int matched, int moved, int failed, List<String> refused) {
+
+        public Outcome {
+            refused = List.copyOf(refused);
+        }
     }
 
     /** Reports progress of a walk; called after every message. */
@@ -109,6 +113,7 @@ public final class DeadLetterQueue {
         int matched = 0;
         int moved = 0;
         int failed = 0;
+        List<String> refused = new ArrayList<>();
         Channel walkChannel = connection.createChannel();
         Channel publishChannel = null;
         List<Long> kept = new ArrayList<>();
@@ -135,6 +140,9 @@ public final class DeadLetterQueue {
                 if (action == Action.REMOVE) {
                     walkChannel.basicAck(tag, false);
                     moved++;
+                } else if (action == Action.REPLAY && unreplayable(got.getProps(), letter) != null) {
+                    kept.add(tag);
+                    refused.add(unreplayable(got.getProps(), letter));
                 } else if (action == Action.REPLAY) {
                     if (publishChannel == null) {
                         publishChannel = openConfirmChannel();
@@ -155,7 +163,24 @@ public final class DeadLetterQueue {
             closeQuietly(publishChannel);
             closeQuietly(walkChannel);
         }
-        return new Outcome(scanned, matched, moved, failed);
+        return new Outcome(scanned, matched, moved, failed, refused);
+    }
+
+    /**
+     * Why a dead letter cannot go back to the work queue, or null when it can. A {@code malformed-mail} dead
+     * letter is the raw e-mail the fetcher could not parse ({@code message/rfc822}, not an envelope): on the
+     * work queue the ingester could only dead-letter it again as {@code invalid-json}, losing why it failed
+     * first. Nothing but the fetcher reads raw e-mail, so it stays in the dead-letter queue.
+     */
+    static String unreplayable(AMQP.BasicProperties props, DeadLetter letter) {
+        if (!"malformed-mail".equals(letter.reason()) && !"message/rfc822".equals(props.getContentType())) {
+            return null;
+        }
+        String name = letter.envelopeId().isEmpty() ? "(no id)" : letter.envelopeId();
+        return "not replayed: " + name + " is an e-mail the fetcher could not read (" + letter.reason()
+                + (letter.exceptionMessage().isEmpty() ? "" : ": " + letter.exceptionMessage())
+                + "); the work queue takes envelopes only. It stays in the dead-letter queue: fix the file and let "
+                + "the fetcher read it again, or purge it";
     }
 
     /**

@@ -223,12 +223,19 @@ public final class BrokerUri {
     /**
      * Opens a connection with a factory made by {@link #connectionFactory()} and then adjusted. A TLS
      * handshake failure (an untrusted or wrong certificate) becomes one {@link BrokerTlsException} that names
-     * the broker and the reason, instead of the JDK's certificate-path internals.
+     * the broker and the reason, instead of the JDK's certificate-path internals; a refused login or vhost
+     * becomes a {@link BrokerAccessRefusedException} naming the broker, the user and the vhost.
      */
     public Connection connect(ConnectionFactory factory, String connectionName) throws IOException, TimeoutException {
         try {
             return factory.newConnection(addresses, connectionName);
         } catch (IOException e) {
+            Optional<String> refused = BrokerStartup.refusal(e);
+            if (refused.isPresent()) {
+                throw new BrokerAccessRefusedException("the broker " + hosts() + " refused user '" + username
+                        + "' on vhost '" + virtualHost + "' (check the user, its password and its permissions on "
+                        + "the vhost): " + refused.get(), e);
+            }
             Optional<SSLException> ssl = TlsTrust.tlsFailure(e);
             if (!tls || ssl.isEmpty()) {
                 throw e;

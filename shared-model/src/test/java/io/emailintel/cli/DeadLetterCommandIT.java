@@ -115,4 +115,35 @@ class DeadLetterCommandIT {
         assertThat(out.toString()).contains(Headers.FAILURE_REASON).contains("opencti-rejected");
         assertThat(run("dlq", "show", "nope", "--config", config.toString())).isEqualTo(ExitCodes.FAILURE);
     }
+
+    /**
+     * A malformed-mail dead letter is the raw e-mail (what the fetcher's .eml path dead-letters): on the work
+     * queue it would fail again as invalid-json and lose its first reason. Replay refuses it, names it and says
+     * why, and leaves it where it was; the envelopes beside it are replayed.
+     */
+    @Test
+    void replayRefusesARawEmailDeadLetterAndLeavesItInTheDeadLetterQueue() throws Exception {
+        try (Channel ch = broker.connect().createChannel()) {
+            ch.confirmSelect();
+            AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().messageId("broken.eml")
+                    .contentType("message/rfc822").deliveryMode(2)
+                    .headers(Map.of(Headers.FAILURE_REASON, "malformed-mail", Headers.STAGE, "fetch",
+                            Headers.EXCEPTION_MESSAGE, "no header block", Headers.ATTEMPTS, 1)).build();
+            ch.basicPublish(topology.exchange(), Topology.ROUTING_DEAD, true, props,
+                    "not really an e-mail\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            ch.waitForConfirmsOrDie(5_000);
+        }
+        await().until(() -> broker.messageCount(topology.deadLetterQueue()) == 4);
+
+        assertThat(run("dlq", "replay", "--all", "--config", config.toString())).isEqualTo(ExitCodes.FAILURE);
+
+        assertThat(err.toString()).contains("broken.eml").contains("malformed-mail").contains("no header block")
+                .contains("stays in the dead-letter queue");
+        assertThat(out.toString()).contains("replayed 3").contains("refused 1");
+        await().until(() -> broker.messageCount(topology.workQueue()) == 3);
+        await().until(() -> broker.messageCount(topology.deadLetterQueue()) == 1);
+        out.getBuffer().setLength(0);
+        assertThat(run("dlq", "list", "--reason", "malformed-mail", "--config", config.toString())).isZero();
+        assertThat(out.toString()).contains("broken.eml").contains("1 shown");
+    }
 }

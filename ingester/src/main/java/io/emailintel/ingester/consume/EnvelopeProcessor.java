@@ -19,7 +19,7 @@ import java.util.concurrent.Executor;
  * One attempt at one e-mail: decode → build → validate → open the cycle's work → count expectations → push,
  * without waiting for the push's confirms.
  * Transient OpenCTI failures get a few quick in-process retries with jittered exponential backoff
- * ({@link QuickRetry}); whatever still
+ * ({@link QuickRetry}, scheduled, not slept); whatever still
  * fails is returned as a classified {@link Failure} for the {@link FailureRouter}.
  */
 public final class EnvelopeProcessor {
@@ -36,12 +36,13 @@ public final class EnvelopeProcessor {
     private final OpenCtiCircuit circuit;
 
     public EnvelopeProcessor(EnvelopeCodec codec, ReportBuilder builder, Works works, BundleSink sink,
-                             OpenCtiCircuit circuit, Sleeper sleeper, int quickAttempts, Duration backoff) {
+                             OpenCtiCircuit circuit, Sleeper sleeper, Later later, int quickAttempts,
+                             Duration backoff) {
         this.codec = codec;
         this.builder = builder;
         this.works = works;
         this.sink = sink;
-        this.retry = new QuickRetry(circuit, sleeper, quickAttempts, backoff);
+        this.retry = new QuickRetry(circuit, sleeper, later, quickAttempts, backoff);
         this.circuit = circuit;
     }
 
@@ -77,37 +78,26 @@ public final class EnvelopeProcessor {
             return done(new Attempt(envelope.envelopeId(), bundle.reportId(), envelope.receivedAt(), null,
                     Failure.classify(e, "work")));
         }
-        return push(work, bundle, 1, executor).handle((ok, error) -> new Attempt(envelope.envelopeId(),
+        return push(work, bundle, executor).handle((ok, error) -> new Attempt(envelope.envelopeId(),
                 bundle.reportId(), envelope.receivedAt(), work, error == null ? null
                 : Failure.classify(unwrap(error), "push")));
     }
 
     /**
-     * Try number {@code attempt} of the push; a transient failure is tried again after a backoff, while the
-     * circuit stays closed. Expectations are counted for every try, as pycti counts every message it sends.
+     * The push, tried again after a scheduled backoff when it fails transiently while the circuit stays closed
+     * (no thread sleeps meanwhile). Expectations are counted for every try, as pycti counts every message it sends.
      */
-    private CompletableFuture<Void> push(Works.Work work, StixBundle bundle, int attempt, Executor executor) {
-        CompletableFuture<Void> sent;
-        try {
-            sent = circuit.callAsync(() -> {
-                works.expect(work, sink.expectations(bundle));
-                // continue on the executor, never on the broker connection's thread that delivered the confirm
-                return sink.pushAsync(work.id(), bundle).whenCompleteAsync((v, e) -> { }, executor);
-            });
-        } catch (Throwable e) {
-            sent = CompletableFuture.failedFuture(contained(e));
-        }
-        return sent.exceptionallyComposeAsync(error -> {
-            Throwable cause = unwrap(error);
-            if (!retry.retries(cause, "push", attempt)) {
-                return CompletableFuture.failedFuture(cause);
-            }
+    private CompletableFuture<Void> push(Works.Work work, StixBundle bundle, Executor executor) {
+        return retry.retryAsync("push", attempt -> {
             try {
-                retry.pause(attempt);
-            } catch (InterruptedException e) {
-                return CompletableFuture.failedFuture(e);
+                return circuit.callAsync(() -> {
+                    works.expect(work, sink.expectations(bundle));
+                    // continue on the executor, never on the broker connection's thread that delivered the confirm
+                    return sink.push(work.id(), bundle).whenCompleteAsync((v, e) -> { }, executor);
+                });
+            } catch (Throwable e) {
+                return CompletableFuture.failedFuture(contained(e));
             }
-            return push(work, bundle, attempt + 1, executor);
         }, executor);
     }
 

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -35,8 +36,17 @@ public final class FailureRouter implements AutoCloseable {
     private final Clock clock;
     private final String instance;
     private final Duration confirmTimeout;
-    private Channel channel;
-    private final AtomicBoolean returned = new AtomicBoolean();
+    /**
+     * Confirm channels not in use. Each route borrows one for its publish and its wait for the confirm, so
+     * routes on several threads never wait for each other's confirms (no lock is held across the wait) and a
+     * return or confirm on a channel belongs to the one route using it.
+     */
+    private final ConcurrentLinkedDeque<Confirming> idle = new ConcurrentLinkedDeque<>();
+    private volatile boolean closed;
+
+    /** A confirm channel and whether the broker returned the message published on it last. */
+    private record Confirming(Channel channel, AtomicBoolean returned) {
+    }
 
     public FailureRouter(Connection connection, Topology topology, int maxAttempts, Clock clock, String instance,
                          Duration confirmTimeout) {
@@ -67,7 +77,7 @@ public final class FailureRouter implements AutoCloseable {
      *
      * @throws IOException when the broker did not confirm it (the caller must not ack; requeue instead)
      */
-    public synchronized Destination route(AMQP.BasicProperties props, byte[] body, Failure failure)
+    public Destination route(AMQP.BasicProperties props, byte[] body, Failure failure)
             throws IOException {
         int before = attemptsOf(props);
         Destination dest = destinationOf(failure, before);
@@ -101,50 +111,78 @@ public final class FailureRouter implements AutoCloseable {
     }
 
     private void publishConfirmed(String routingKey, AMQP.BasicProperties props, byte[] body) throws IOException {
+        Confirming c = borrow();
+        boolean healthy = false;
         try {
-            Channel ch = channel();
-            returned.set(false);
-            ch.basicPublish(topology.exchange(), routingKey, true, props, body);
-            ch.waitForConfirmsOrDie(confirmTimeout.toMillis());
-            if (returned.get()) {
+            c.returned().set(false);
+            c.channel().basicPublish(topology.exchange(), routingKey, true, props, body);
+            c.channel().waitForConfirmsOrDie(confirmTimeout.toMillis());
+            // the return, if any, arrives before the confirm (AMQP 0-9-1 publisher confirms)
+            if (c.returned().get()) {
+                healthy = true;
                 throw new IOException("the broker returned the message sent to " + routingKey
                         + " (no queue bound; is the topology declared?)");
             }
+            healthy = true;
         } catch (TimeoutException e) {
-            closeChannel();
             throw new IOException("the broker did not confirm the message sent to " + routingKey, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeChannel();
             throw new IOException("interrupted while waiting for the broker's confirm", e);
-        } catch (IOException | RuntimeException e) {
-            closeChannel();
-            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new IOException(e.getMessage(), e);
+        } finally {
+            giveBack(c, healthy);
         }
     }
 
-    private Channel channel() throws IOException {
-        if (channel == null || !channel.isOpen()) {
-            channel = connection.createChannel();
-            channel.confirmSelect();
-            channel.addReturnListener(r -> returned.set(true));
+    private Confirming borrow() throws IOException {
+        Confirming c;
+        while ((c = idle.pollFirst()) != null) {
+            if (c.channel().isOpen()) {
+                return c;
+            }
         }
-        return channel;
-    }
-
-    private void closeChannel() {
         try {
-            if (channel != null && channel.isOpen()) {
-                channel.close();
+            Channel ch = connection.createChannel();
+            ch.confirmSelect();
+            AtomicBoolean returned = new AtomicBoolean();
+            ch.addReturnListener(r -> returned.set(true));
+            return new Confirming(ch, returned);
+        } catch (RuntimeException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** A channel that failed (unconfirmed, nacked, closed) may hold a late confirm: it is closed, not reused. */
+    private void giveBack(Confirming c, boolean healthy) {
+        if (healthy && !closed && c.channel().isOpen()) {
+            idle.addFirst(c);
+            // close() may have emptied the pool just before this one went back: close it here then
+            if (closed && idle.remove(c)) {
+                closeQuietly(c.channel());
+            }
+            return;
+        }
+        closeQuietly(c.channel());
+    }
+
+    private static void closeQuietly(Channel ch) {
+        try {
+            if (ch.isOpen()) {
+                ch.close();
             }
         } catch (IOException | TimeoutException | RuntimeException e) {
             log.debug("closing a broken channel failed", e);
         }
-        channel = null;
     }
 
     @Override
-    public synchronized void close() {
-        closeChannel();
+    public void close() {
+        closed = true;
+        Confirming c;
+        while ((c = idle.pollFirst()) != null) {
+            closeQuietly(c.channel());
+        }
     }
 }

@@ -1,51 +1,69 @@
 package io.emailintel.ingester.consume;
 
-import io.github.resilience4j.core.IntervalFunction;
+import io.emailintel.retry.RetryPolicy;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.IntFunction;
 
 /**
  * A few quick in-process tries of an OpenCTI call through the circuit: only transient failures are retried,
- * waiting a jittered exponential backoff (resilience4j's {@link IntervalFunction}: base, ×2 each time, ±50%)
- * through the injected {@link Sleeper}. Stops early when the circuit has opened.
+ * waiting a jittered exponential backoff (the shared {@link RetryPolicy}: base, ×2 each time, ±50%, as
+ * resilience4j's {@code IntervalFunction.ofExponentialRandomBackoff} that was used before). Stops early when the
+ * circuit has opened. {@link #run} waits through the injected {@link Sleeper} (the caller's own thread);
+ * {@link #retryAsync} schedules the next try through {@link Later}, so no thread sleeps meanwhile.
  */
 final class QuickRetry {
 
     private final OpenCtiCircuit circuit;
     private final Sleeper sleeper;
-    private final int attempts;
-    private final IntervalFunction backoff;
+    private final Later later;
+    private final RetryPolicy policy;
 
-    QuickRetry(OpenCtiCircuit circuit, Sleeper sleeper, int attempts, Duration base) {
+    QuickRetry(OpenCtiCircuit circuit, Sleeper sleeper, Later later, int attempts, Duration base) {
         if (attempts < 1) {
             throw new IllegalArgumentException("attempts must be at least 1, was " + attempts);
         }
         this.circuit = circuit;
         this.sleeper = sleeper;
-        this.attempts = attempts;
-        this.backoff = IntervalFunction.ofExponentialRandomBackoff(base, 2.0, 0.5);
+        this.later = later;
+        // no cap of its own worth speaking of: the few attempts bound the waits
+        this.policy = RetryPolicy.exponential(base, base.multipliedBy(1L << 20)).withJitter(0.5)
+                .withMaxAttempts(attempts);
+    }
+
+    private RetryPolicy forStage(String stage) {
+        return policy.retryOn(e -> Failure.classify(e, stage).kind() == Failure.Kind.TRANSIENT && !circuit.isOpen());
     }
 
     <T> T run(String stage, OpenCtiCircuit.Call<T> call) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return circuit.call(call);
-            } catch (Exception e) {
-                if (!retries(e, stage, attempt)) {
-                    throw e;
-                }
-                pause(attempt);
-            }
+        return forStage(stage).run(() -> circuit.call(call), sleeper::sleep, (e, failures, wait) -> { });
+    }
+
+    /**
+     * Try {@code attempt} is {@code tryNumber.apply(n)}; a failed try that the policy retries is made again after
+     * its back-off, scheduled on {@code executor} through {@link Later}. The future fails with the last failure.
+     */
+    <T> CompletableFuture<T> retryAsync(String stage, IntFunction<CompletableFuture<T>> tryNumber, Executor executor) {
+        return attempt(forStage(stage), tryNumber, 1, executor);
+    }
+
+    private <T> CompletableFuture<T> attempt(RetryPolicy stagePolicy, IntFunction<CompletableFuture<T>> tryNumber,
+                                             int attempt, Executor executor) {
+        CompletableFuture<T> tried;
+        try {
+            tried = tryNumber.apply(attempt);
+        } catch (RuntimeException e) {
+            tried = CompletableFuture.failedFuture(e);
         }
-    }
-
-    /** Whether try number {@code attempt} that failed with {@code e} gets another one. */
-    boolean retries(Throwable e, String stage, int attempt) {
-        Failure f = Failure.classify(e, stage);
-        return f.kind() == Failure.Kind.TRANSIENT && attempt < attempts && !circuit.isOpen();
-    }
-
-    /** The backoff after failed try number {@code attempt}. */
-    void pause(int attempt) throws InterruptedException {
-        sleeper.sleep(Duration.ofMillis(backoff.apply(attempt)));
+        return tried.exceptionallyCompose(error -> {
+            Throwable cause = EnvelopeProcessor.unwrap(error);
+            if (!stagePolicy.retries(cause, attempt)) {
+                return CompletableFuture.failedFuture(cause);
+            }
+            Executor delayed = later.after(stagePolicy.delayAfter(attempt), executor);
+            return CompletableFuture.supplyAsync(() -> attempt(stagePolicy, tryNumber, attempt + 1, executor),
+                    delayed).thenCompose(f -> f);
+        });
     }
 }

@@ -3,27 +3,18 @@ package io.emailintel.ingester.opencti;
 import io.emailintel.ingester.stix.StixBundle;
 import java.util.concurrent.CompletableFuture;
 
-/** Where a bundle goes to reach OpenCTI. Returning normally means OpenCTI has it. */
+/** Where a bundle goes to reach OpenCTI. A push that completes normally means OpenCTI has it. */
 public interface BundleSink extends AutoCloseable {
 
     /** How many work expectations one push of this bundle produces. */
     int expectations(StixBundle bundle);
 
-    void push(String workId, StixBundle bundle) throws OpenCtiException;
-
     /**
      * Sends the bundle and returns at once: the future completes when OpenCTI has it (for the amqp protocol:
      * every message confirmed by the platform's broker and none returned) and fails with an
-     * {@link OpenCtiException} otherwise. By default the bundle is pushed synchronously, on the caller's thread.
+     * {@link OpenCtiException} otherwise. It never throws itself.
      */
-    default CompletableFuture<Void> pushAsync(String workId, StixBundle bundle) {
-        try {
-            push(workId, bundle);
-            return CompletableFuture.completedFuture(null);
-        } catch (OpenCtiException | RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
+    CompletableFuture<Void> push(String workId, StixBundle bundle);
 
     /** Throws when the way to OpenCTI is known to be broken (checked by the circuit's health probe). */
     default void checkReachable() throws OpenCtiException {

@@ -65,25 +65,13 @@ public final class PushPublisher implements BundleSink {
         return bundle.objects().size();
     }
 
-    @Override
-    public void push(String workId, StixBundle bundle) throws OpenCtiException {
-        try {
-            pushAsync(workId, bundle).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof OpenCtiException o) {
-                throw o;
-            }
-            throw OpenCtiException.unavailable("opencti-push-unconfirmed", "push failed: " + e.getMessage(), e);
-        }
-    }
-
     /**
      * Publishes the bundle's messages and returns; the future completes once all of them are confirmed and
      * none was returned, and fails with a transient {@link OpenCtiException} when one was nacked or returned,
      * the channel went down, or the confirms took longer than the push timeout.
      */
     @Override
-    public CompletableFuture<Void> pushAsync(String workId, StixBundle bundle) {
+    public CompletableFuture<Void> push(String workId, StixBundle bundle) {
         List<byte[]> bodies = new ArrayList<>();
         int seq = 1;
         for (ObjectNode part : PushMessages.split(bundle)) {

@@ -13,6 +13,7 @@ import io.emailintel.ingester.stix.ReportBuilder;
 import io.emailintel.ingester.stix.ReportOptions;
 import io.emailintel.model.EnvelopeCodec;
 import io.emailintel.model.EnvelopeFixtures;
+import io.emailintel.ops.Health;
 import io.emailintel.testing.RabbitBrokerExtension;
 import io.emailintel.testing.TestBroker;
 import io.emailintel.topology.Headers;
@@ -59,10 +60,10 @@ class EnvelopeLatencyIT {
         circuit = new OpenCtiCircuit(() -> { }, d -> { }, Duration.ofSeconds(1), gate);
         EnvelopeProcessor processor = new EnvelopeProcessor(new EnvelopeCodec(),
                 new ReportBuilder(ReportOptions.defaults(), clock), works, new DirectoryBundleSink(out), circuit,
-                d -> { }, 1, Duration.ofMillis(1));
+                d -> { }, Later.NOW, 1, Duration.ofMillis(1));
         router = new FailureRouter(connection, topology, 3, clock, "test", Duration.ofSeconds(5));
         consumer = new EnvelopeConsumer(connection, topology, 4, 2, processor, router, works, gate,
-                new IngestMetrics(registry, clock));
+                new IngestMetrics(registry, clock), new Health());
         consumer.start();
     }
 

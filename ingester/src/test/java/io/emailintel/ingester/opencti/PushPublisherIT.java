@@ -61,7 +61,7 @@ class PushPublisherIT {
             List<CompletableFuture<Void>> pushes = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 StixBundle bundle = builder.build(EnvelopeFixtures.advisory("many-" + i));
-                pushes.add(publisher.pushAsync("work-1", bundle));
+                pushes.add(publisher.push("work-1", bundle));
             }
             CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).join();
             await().atMost(Duration.ofSeconds(30)).until(() -> broker.messageCount(exchange + ".q") == 60);
@@ -72,7 +72,7 @@ class PushPublisherIT {
     void aPushWhoseMessagesAreReturnedFailsAsReturned(TestBroker broker) throws Exception {
         String exchange = declare(broker, false);
         try (PushPublisher publisher = publisher(broker, exchange)) {
-            CompletableFuture<Void> push = publisher.pushAsync("work-1",
+            CompletableFuture<Void> push = publisher.push("work-1",
                     builder.build(EnvelopeFixtures.advisory("returned-1")));
 
             Throwable failure = catchThrowable(push::join);
