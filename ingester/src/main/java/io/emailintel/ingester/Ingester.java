@@ -155,7 +155,7 @@ final class Ingester implements AutoCloseable {
             });
             ReportOptions options = new ReportOptions(Tlp.fromSetting(config.get(IngesterSettings.TLP_LEVEL)),
                     config.get(IngesterSettings.REPORT_TYPES), config.get(IngesterSettings.AUTHOR_NAME),
-                    config.get(IngesterSettings.NO_TRIGGER_IMPORT));
+                    config.get(IngesterSettings.NO_TRIGGER_IMPORT), config.get(IngesterSettings.MESSAGE_ID_REFERENCE));
             EnvelopeProcessor processor = new EnvelopeProcessor(new EnvelopeCodec(), new ReportBuilder(options, clock),
                     works, sink, circuit, sleeper, config.get(IngesterSettings.QUICK_RETRIES),
                     config.get(IngesterSettings.QUICK_RETRY_BACKOFF));

@@ -80,6 +80,14 @@ final class IngesterSettings {
             .description("Set no_trigger_import on attached files, so OpenCTI's import connectors do not parse them.")
             .build();
 
+    static final Setting<Boolean> MESSAGE_ID_REFERENCE = Setting.builder("email_intel_microsoft.message_id_reference",
+                    ValueTypes.BOOLEAN)
+            .defaultValue("false")
+            .description("Also file the Message-ID as an external reference of the report. OpenCTI gives external "
+                    + "references no marking, so anyone who can read knowledge sees it whatever the TLP; by default "
+                    + "it is only in the (marked) description.")
+            .build();
+
     static final Setting<String> AUTHOR_NAME = Setting.builder("email_intel_microsoft.author_name", ValueTypes.STRING)
             .defaultValue("Email Intel Microsoft")
             .description("Name of the organization identity that authors every report.")
@@ -174,7 +182,7 @@ final class IngesterSettings {
 
     static final List<Setting<?>> OWN = List.of(OUTPUT, OPENCTI_URL, OPENCTI_TOKEN, OPENCTI_SSL_VERIFY, CONNECTOR_ID,
             CONNECTOR_NAME, CONNECTOR_SCOPE, QUEUE_PROTOCOL, QUEUE_THRESHOLD, TLP_LEVEL, REPORT_TYPES,
-            NO_TRIGGER_IMPORT, AUTHOR_NAME, MQ_HOST, MQ_PORT, MQ_VHOST, MQ_USE_SSL, MQ_USER, MQ_PASS, PREFETCH,
+            NO_TRIGGER_IMPORT, MESSAGE_ID_REFERENCE, AUTHOR_NAME, MQ_HOST, MQ_PORT, MQ_VHOST, MQ_USE_SSL, MQ_USER, MQ_PASS, PREFETCH,
             CONCURRENCY, WORK_QUIET_PERIOD, PUSH_TIMEOUT, QUICK_RETRIES, QUICK_RETRY_BACKOFF, CIRCUIT_PROBE_INTERVAL,
             PING_INTERVAL, SHUTDOWN_GRACE);
 
