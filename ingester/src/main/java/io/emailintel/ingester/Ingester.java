@@ -241,7 +241,7 @@ final class Ingester implements AutoCloseable {
     }
 
     static boolean isAuthFailure(OpenCtiException e) {
-        return e.reason().matches("opencti-(http-401|http-403|auth-required|auth-failure|forbidden-access)");
+        return e.isAuthFailure();
     }
 
     static String instanceName() {

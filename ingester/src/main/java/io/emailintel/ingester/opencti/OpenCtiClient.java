@@ -18,7 +18,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -32,11 +31,6 @@ import org.slf4j.LoggerFactory;
  * {@link OpenCtiException} classified once, here: HTTP 200 with {@code errors} is a failure too.
  */
 public final class OpenCtiClient implements WorkApi {
-
-    /** GraphQL error codes that say "not now" rather than "never": the platform or our access is the problem. */
-    private static final Set<String> TRANSIENT_CODES = Set.of("DATABASE_ERROR", "LOCK_ERROR", "TIMEOUT",
-            "AUTH_REQUIRED", "AUTH_FAILURE", "FORBIDDEN_ACCESS", "INTERNAL_SERVER_ERROR", "UNKNOWN_ERROR",
-            "ENGINE_ERROR", "UNSUPPORTED_ERROR_TYPE");
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final Logger log = LoggerFactory.getLogger(OpenCtiClient.class);
@@ -197,10 +191,13 @@ public final class OpenCtiClient implements WorkApi {
             JsonNode first = errors.get(0);
             String code = first.path("extensions").path("code").asText(first.path("name").asText("GRAPHQL_ERROR"));
             String message = "OpenCTI GraphQL error " + code + ": " + first.path("message").asText();
-            if (TRANSIENT_CODES.contains(code)) {
-                throw OpenCtiException.unavailable("opencti-" + code.toLowerCase().replace('_', '-'), message, null);
+            OpenCtiException.Kind kind = ErrorCodes.kindOf(code);
+            if (kind == OpenCtiException.Kind.AMBIGUOUS) {
+                message += " (the platform answers this for an invalid bundle and for an outage alike)";
             }
-            throw OpenCtiException.rejected("opencti-rejected", message);
+            // every final answer is "opencti-rejected" (the code is in the message); the others name their code
+            throw OpenCtiException.of(kind, kind == OpenCtiException.Kind.FINAL ? "opencti-rejected"
+                    : ErrorCodes.reasonOf(code), message, ErrorCodes.isAuthCode(code));
         }
         if (status >= 400) {
             throw OpenCtiException.rejected("opencti-http-" + status, "OpenCTI answered HTTP " + status);

@@ -108,6 +108,26 @@ class OpenCtiClientIT {
     }
 
     @Test
+    void anUnsupportedErrorFromStixBundlePushIsAmbiguous() {
+        // what sendStixBundle answers for any failure, an outage included (opencti-graphql domain/connector.js)
+        body = "{\"errors\":[{\"message\":\"Invalid bundle\",\"extensions\":{\"code\":\"UNSUPPORTED_ERROR\"}}]}";
+        OpenCtiException e = thrown(() -> client.bundlePush("c", "w", "{}"));
+        assertThat(e.kind()).isEqualTo(OpenCtiException.Kind.AMBIGUOUS);
+        assertThat(e.reason()).isEqualTo("opencti-unsupported-error");
+        assertThat(e.getMessage()).contains("Invalid bundle").contains("outage");
+    }
+
+    @Test
+    void credentialErrorCodesAreAuthFailures() {
+        body = "{\"errors\":[{\"message\":\"2FA\",\"extensions\":{\"code\":\"OTP_REQUIRED\"}}]}";
+        OpenCtiException e = thrown(() -> client.version());
+        assertThat(e.isTransient()).isTrue();
+        assertThat(e.isAuthFailure()).isTrue();
+        body = "{\"errors\":[{\"message\":\"locked\",\"extensions\":{\"code\":\"LOCK_ERROR\"}}]}";
+        assertThat(thrown(() -> client.version()).isAuthFailure()).isFalse();
+    }
+
+    @Test
     void graphQlErrorsThatMeanNotNowAreTransient() {
         body = "{\"errors\":[{\"message\":\"locked\",\"extensions\":{\"code\":\"LOCK_ERROR\"}}]}";
         assertThat(thrown(() -> client.version()).isTransient()).isTrue();
