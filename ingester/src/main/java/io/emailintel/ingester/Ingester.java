@@ -170,8 +170,9 @@ final class Ingester implements AutoCloseable {
             });
             started.push(timers::shutdownNow);
             if (client != null) {
-                Heartbeat heartbeat = new Heartbeat(client, connectorId, config.get(IngesterSettings.QUEUE_THRESHOLD),
-                        over -> gate.set(ConsumerGate.OPENCTI_OVERLOADED, over));
+                Heartbeat heartbeat = new Heartbeat(client, connectorId, registration.connectorState(),
+                        config.get(IngesterSettings.QUEUE_THRESHOLD), over -> gate.set(ConsumerGate.OPENCTI_OVERLOADED,
+                        over));
                 long ping = config.get(IngesterSettings.PING_INTERVAL).toMillis();
                 timers.scheduleWithFixedDelay(heartbeat, 0, ping, TimeUnit.MILLISECONDS);
             }

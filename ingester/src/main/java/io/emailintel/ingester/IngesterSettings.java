@@ -6,6 +6,7 @@ import io.emailintel.config.ConfigRule;
 import io.emailintel.config.ConfigSchema;
 import io.emailintel.config.ConfigSource;
 import io.emailintel.config.Setting;
+import io.emailintel.config.ValueType;
 import io.emailintel.config.ValueTypes;
 import java.net.URI;
 import java.time.Duration;
@@ -56,10 +57,20 @@ final class IngesterSettings {
             .description("How bundles reach OpenCTI: amqp (its push queue, as pycti) or api (stixBundlePush).")
             .build();
 
-    static final Setting<Integer> QUEUE_THRESHOLD = Setting.builder("connector.queue_threshold",
-                    ValueTypes.POSITIVE_INT)
+    /** A positive decimal number of megabytes, as pycti reads CONNECTOR_QUEUE_THRESHOLD ({@code float(…)}). */
+    static final ValueType<Double> MEGABYTES = new ValueType<>("number", "a positive number of MB (10^6 bytes), "
+            + "e.g. 500 or 0.5", s -> {
+                double v = Double.parseDouble(s);
+                if (!(v > 0) || Double.isInfinite(v)) {
+                    throw new IllegalArgumentException("must be a positive number");
+                }
+                return v;
+            });
+
+    static final Setting<Double> QUEUE_THRESHOLD = Setting.builder("connector.queue_threshold", MEGABYTES)
             .defaultValue("500")
-            .description("Pause consuming while OpenCTI's queue for this connector holds more than this many MB.")
+            .description("Pause consuming while OpenCTI's queue for this connector holds this many MB or more "
+                    + "(decimal MB of 1,000,000 bytes, as pycti counts them); reported to the platform in every ping.")
             .build();
 
     static final Setting<String> TLP_LEVEL = Setting.builder("email_intel_microsoft.tlp_level",

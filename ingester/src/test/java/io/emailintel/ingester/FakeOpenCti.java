@@ -141,7 +141,7 @@ public final class FakeOpenCti implements AutoCloseable {
                 registrations.incrementAndGet();
                 ObjectNode r = data.putObject("registerConnector");
                 r.put("id", vars.path("input").path("id").asText());
-                r.putNull("connector_state");
+                answerState(r);
                 r.put("connector_user_id", CONNECTOR_USER);
                 ObjectNode config = r.putObject("config");
                 ObjectNode conn = config.putObject("connection");
@@ -162,7 +162,7 @@ public final class FakeOpenCti implements AutoCloseable {
                 data.putObject("workEdit").put("toProcessed", vars.path("id").asText());
             } else if (query.contains("pingConnector")) {
                 pings.incrementAndGet();
-                data.putObject("pingConnector").put("id", vars.path("id").asText());
+                ping(vars, data.putObject("pingConnector").put("id", vars.path("id").asText()));
             } else if (query.contains("connector_queue_details")) {
                 data.putObject("connector").put("id", vars.path("id").asText()).putObject("connector_queue_details")
                         .put("messages_number", 0).put("messages_size", queueBytes);
@@ -200,6 +200,40 @@ public final class FakeOpenCti implements AutoCloseable {
             }
         }
     }
+
+    // region connector state (opencti-graphql src/domain/connector: registerConnector answers the stored
+    // connector; updateConnectorWithConnectorInfo stores the pinged state unless connector_state_reset is set,
+    // in which case it clears the flag and keeps the reset state; resetStateConnector sets "" and the flag)
+
+    /** The connector's state as the platform stores it (null: never set). */
+    public volatile String connectorState;
+    private volatile boolean stateResetPending;
+    /** Every pingConnector's {@code state} and {@code connectorInfo}, in order. */
+    public final List<JsonNode> pingedStates = new CopyOnWriteArrayList<>();
+    public final List<JsonNode> pingedInfos = new CopyOnWriteArrayList<>();
+
+    /** What an operator's "reset state" in the UI does. */
+    public void resetState() {
+        connectorState = "";
+        stateResetPending = true;
+    }
+
+    private void answerState(ObjectNode connector) {
+        connector.put("connector_state", connectorState);
+        connector.put("connector_state_reset", stateResetPending);
+    }
+
+    private synchronized void ping(JsonNode vars, ObjectNode connector) {
+        pingedStates.add(vars.path("state"));
+        pingedInfos.add(vars.path("connectorInfo"));
+        if (stateResetPending) {
+            stateResetPending = false;
+        } else {
+            connectorState = vars.path("state").isNull() ? null : vars.path("state").asText();
+        }
+        answerState(connector);
+    }
+    // endregion
 
     private void respond(HttpExchange exchange, int status, String body) throws IOException {
         long delay = responseDelayMillis;

@@ -30,7 +30,29 @@ import org.slf4j.LoggerFactory;
  * The OpenCTI GraphQL operations a connector needs, as pycti sends them. Every failure is an
  * {@link OpenCtiException} classified once, here: HTTP 200 with {@code errors} is a failure too.
  */
-public final class OpenCtiClient implements WorkApi {
+public final class OpenCtiClient implements WorkApi, ConnectorApi {
+
+    // Every operation the ingester sends, as constants: OpenCtiSchemaTest validates each against the platform's
+    // schema (a hand-written subset of opencti-graphql config/schema/opencti.graphql). Fields and arguments are
+    // pycti's (pycti/api/opencti_api_connector.py, opencti_api_work.py, opencti_api_client.py, 6.8).
+    static final String ABOUT = "query About { about { version } }";
+    static final String REGISTER_CONNECTOR = "mutation RegisterConnector($input: RegisterConnectorInput) { "
+            + "registerConnector(input: $input) { id connector_state connector_state_reset connector_user_id "
+            + "config { connection { host vhost use_ssl port user pass } listen listen_routing listen_exchange "
+            + "push push_routing push_exchange } } }";
+    static final String WORK_ADD = "mutation workAdd($connectorId: String!, $friendlyName: String) { "
+            + "workAdd(connectorId: $connectorId, friendlyName: $friendlyName) { id } }";
+    static final String WORK_ADD_EXPECTATIONS = "mutation workEdit($id: ID!, $expectations: Int) { workEdit(id: $id) "
+            + "{ addExpectations(expectations: $expectations) } }";
+    static final String WORK_TO_PROCESSED = "mutation workToProcessed($id: ID!, $message: String, $inError: Boolean) "
+            + "{ workEdit(id: $id) { toProcessed(message: $message, inError: $inError) } }";
+    static final String PING_CONNECTOR = "mutation PingConnector($id: ID!, $state: String, "
+            + "$connectorInfo: ConnectorInfoInput) { pingConnector(id: $id, state: $state, connectorInfo: "
+            + "$connectorInfo) { id connector_state connector_state_reset } }";
+    static final String GET_CONNECTOR_QUEUE = "query GetConnector($id: String!) { connector(id: $id) { id "
+            + "connector_queue_details { messages_number messages_size } } }";
+    static final String STIX_BUNDLE_PUSH = "mutation stixBundlePush($connectorId: String!, $bundle: String!, "
+            + "$work_id: String) { stixBundlePush(connectorId: $connectorId, bundle: $bundle, work_id: $work_id) }";
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final Logger log = LoggerFactory.getLogger(OpenCtiClient.class);
@@ -69,7 +91,7 @@ public final class OpenCtiClient implements WorkApi {
 
     /** {@code about { version }}: the health query. */
     public String version() throws OpenCtiException {
-        return call("query { about { version } }", JSON.createObjectNode()).path("about").path("version").asText();
+        return call(ABOUT, JSON.createObjectNode()).path("about").path("version").asText();
     }
 
     public Registration register(String connectorId, String name, List<String> scope) throws OpenCtiException {
@@ -83,53 +105,62 @@ public final class OpenCtiClient implements WorkApi {
         input.put("playbook_compatible", false);
         ObjectNode vars = JSON.createObjectNode();
         vars.set("input", input);
-        JsonNode r = call("mutation RegisterConnector($input: RegisterConnectorInput) { registerConnector(input: $input) "
-                + "{ id connector_state connector_user_id config { connection { host vhost use_ssl port user pass } "
-                + "listen listen_routing listen_exchange push push_routing push_exchange } } }", vars)
-                .path("registerConnector");
+        JsonNode r = call(REGISTER_CONNECTOR, vars).path("registerConnector");
         JsonNode config = r.path("config");
         JsonNode c = config.path("connection");
         if (config.path("push_exchange").asText().isEmpty()) {
             throw OpenCtiException.rejected("opencti-registration", "registerConnector returned no push exchange");
         }
+        // after a reset in the UI the state is "" with connector_state_reset: none, like pycti's get_state()
+        String state = r.path("connector_state_reset").asBoolean(false) ? null : r.path("connector_state").asText(null);
         return new Registration(r.path("connector_user_id").asText(null), config.path("push_exchange").asText(),
                 config.path("push_routing").asText(), new Registration.PushBroker(c.path("host").asText(),
                 c.path("port").asInt(5672), c.path("vhost").asText("/"), c.path("use_ssl").asBoolean(false),
-                c.path("user").asText(), c.path("pass").asText()));
+                c.path("user").asText(), c.path("pass").asText()), state);
     }
 
     @Override
     public String workAdd(String connectorId, String friendlyName) throws OpenCtiException {
         ObjectNode vars = JSON.createObjectNode().put("connectorId", connectorId).put("friendlyName", friendlyName);
-        return call("mutation workAdd($connectorId: String!, $friendlyName: String) { workAdd(connectorId: "
-                + "$connectorId, friendlyName: $friendlyName) { id } }", vars).path("workAdd").path("id").asText();
+        return call(WORK_ADD, vars).path("workAdd").path("id").asText();
     }
 
     @Override
     public void addExpectations(String workId, int expectations) throws OpenCtiException {
         ObjectNode vars = JSON.createObjectNode().put("id", workId).put("expectations", expectations);
-        call("mutation workEdit($id: ID!, $expectations: Int) { workEdit(id: $id) { addExpectations(expectations: "
-                + "$expectations) } }", vars);
+        call(WORK_ADD_EXPECTATIONS, vars);
     }
 
     @Override
     public void toProcessed(String workId, String message, boolean inError) throws OpenCtiException {
         ObjectNode vars = JSON.createObjectNode().put("id", workId).put("message", message).put("inError", inError);
-        call("mutation workToProcessed($id: ID!, $message: String, $inError: Boolean) { workEdit(id: $id) "
-                + "{ toProcessed(message: $message, inError: $inError) } }", vars);
+        call(WORK_TO_PROCESSED, vars);
     }
 
-    public void ping(String connectorId, String state) throws OpenCtiException {
+    /**
+     * {@code pingConnector(id, state, connectorInfo)}, as pycti's ping loop sends it (pycti/api/
+     * opencti_api_connector.py {@code ping}); the answer's {@code connector_state} is the state the platform
+     * now holds.
+     */
+    @Override
+    public PingAnswer ping(String connectorId, String state, ConnectorInfo info) throws OpenCtiException {
         ObjectNode vars = JSON.createObjectNode().put("id", connectorId).put("state", state);
-        call("mutation PingConnector($id: ID!, $state: String) { pingConnector(id: $id, state: $state) "
-                + "{ id connector_state } }", vars);
+        ObjectNode ci = vars.putObject("connectorInfo");
+        ci.put("run_and_terminate", info.runAndTerminate());
+        ci.put("buffering", info.buffering());
+        ci.put("queue_threshold", info.queueThresholdMb());
+        ci.put("queue_messages_size", info.queueMessagesSize());
+        ci.put("next_run_datetime", info.nextRunDatetime());
+        ci.put("last_run_datetime", info.lastRunDatetime());
+        JsonNode r = call(PING_CONNECTOR, vars).path("pingConnector");
+        return new PingAnswer(r.path("connector_state").asText(null), r.path("connector_state_reset").asBoolean(false));
     }
 
     /** Bytes waiting in the platform's queue for this connector (pycti's back-pressure signal). */
+    @Override
     public long queueBytes(String connectorId) throws OpenCtiException {
         ObjectNode vars = JSON.createObjectNode().put("id", connectorId);
-        return call("query GetConnector($id: String!) { connector(id: $id) { id connector_queue_details "
-                + "{ messages_number messages_size } } }", vars)
+        return call(GET_CONNECTOR_QUEUE, vars)
                 .path("connector").path("connector_queue_details").path("messages_size").asLong(0);
     }
 
@@ -137,8 +168,7 @@ public final class OpenCtiClient implements WorkApi {
     public void bundlePush(String connectorId, String workId, String bundle) throws OpenCtiException {
         ObjectNode vars = JSON.createObjectNode().put("connectorId", connectorId).put("bundle", bundle)
                 .put("work_id", workId);
-        call("mutation stixBundlePush($connectorId: String!, $bundle: String!, $work_id: String) { "
-                + "stixBundlePush(connectorId: $connectorId, bundle: $bundle, work_id: $work_id) }", vars);
+        call(STIX_BUNDLE_PUSH, vars);
     }
 
     JsonNode call(String query, ObjectNode variables) throws OpenCtiException {
