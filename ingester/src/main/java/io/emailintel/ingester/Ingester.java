@@ -111,7 +111,8 @@ final class Ingester implements AutoCloseable {
         OpenCtiClient client = null;
         Registration registration = null;
         if (output.isOpenCti()) {
-            connectorId = config.get(IngesterSettings.CONNECTOR_ID).toString();
+            connectorId = config.get(IngesterSettings.CONNECTOR_ID);
+            warnUnlessUuid(connectorId);
             client = new OpenCtiClient(config.get(IngesterSettings.OPENCTI_URL),
                     config.get(IngesterSettings.OPENCTI_TOKEN), config.get(IngesterSettings.OPENCTI_SSL_VERIFY),
                     CommonSettings.tlsTrust(config), timeout);
@@ -239,6 +240,16 @@ final class Ingester implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** pycti passes CONNECTOR_ID verbatim; OpenCTI's own connectors use UUIDs, so say when it is not one. */
+    static boolean warnUnlessUuid(String connectorId) {
+        if (connectorId.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+            return false;
+        }
+        log.warn("CONNECTOR_ID '{}' is not a UUID: it is registered with OpenCTI as it is, as pycti does (keep it if "
+                + "a Python connector was registered under it; a new connector should use a UUIDv4)", connectorId);
+        return true;
     }
 
     static boolean isAuthFailure(OpenCtiException e) {

@@ -12,7 +12,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /** The ingester's own settings: OpenCTI, the connector identity, the STIX output, and consumption. */
 final class IngesterSettings {
@@ -36,9 +35,19 @@ final class IngesterSettings {
                     + "any certificate, with a warning at start-up.")
             .build();
 
-    static final Setting<UUID> CONNECTOR_ID = Setting.builder("connector.id", ValueTypes.UUID_TYPE)
-            .description("Connector id registered in OpenCTI: a UUIDv4 of your choosing, stable across "
-                    + "restarts. Required unless INGESTER_OUTPUT is a directory.")
+    /** Any non-blank text, used verbatim: pycti passes CONNECTOR_ID to registerConnector as it is. */
+    static final ValueType<String> CONNECTOR_ID_TYPE = new ValueType<>("string", "a non-blank string (usually a "
+            + "UUIDv4)", s -> {
+                if (s.isBlank()) {
+                    throw new IllegalArgumentException("blank");
+                }
+                return s;
+            });
+
+    static final Setting<String> CONNECTOR_ID = Setting.builder("connector.id", CONNECTOR_ID_TYPE)
+            .description("Connector id registered in OpenCTI, stable across restarts: usually a UUIDv4 of your "
+                    + "choosing; any other non-blank id (a migrated Python connector's) is passed verbatim, with a "
+                    + "warning at start-up. Required unless INGESTER_OUTPUT is a directory.")
             .build();
 
     static final Setting<String> CONNECTOR_NAME = Setting.builder("connector.name", ValueTypes.STRING)
@@ -212,8 +221,18 @@ final class IngesterSettings {
         return problems;
     };
 
+    /** The samples' placeholder is a valid id to pycti; registering it would be a mistake. */
+    static final ConfigRule CONNECTOR_ID_NOT_THE_PLACEHOLDER = config -> {
+        String id = config.get(CONNECTOR_ID);
+        if (id != null && id.startsWith("ChangeMe")) {
+            return List.of(new ConfigProblem(CONNECTOR_ID.key(), config.sourceOf(CONNECTOR_ID),
+                    "still the sample's placeholder: use a UUIDv4 of your own (uuidgen), or the Python connector's id"));
+        }
+        return List.of();
+    };
+
     /** The ingester's schema: common settings, then its own. */
     static ConfigSchema schema() {
-        return CommonSettings.schema("ingester", OWN, List.of(OPENCTI_NEEDS_ITS_SETTINGS));
+        return CommonSettings.schema("ingester", OWN, List.of(OPENCTI_NEEDS_ITS_SETTINGS, CONNECTOR_ID_NOT_THE_PLACEHOLDER));
     }
 }
