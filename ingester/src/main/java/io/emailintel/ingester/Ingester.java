@@ -206,8 +206,8 @@ final class Ingester implements AutoCloseable {
         }
         return "api".equals(config.get(IngesterSettings.QUEUE_PROTOCOL))
                 ? new ApiBundleSink(client, connectorId)
-                : PushPublisher.connect(registration, CommonSettings.tlsTrust(config), timeout,
-                        "email-intel-ingester push " + instance);
+                : PushPublisher.connect(registration, CommonSettings.tlsTrust(config), pushTls(config, registration),
+                        timeout, "email-intel-ingester push " + instance);
     }
 
     private static Registration register(Config config, OpenCtiClient client, String connectorId, Sleeper sleeper,
@@ -240,6 +240,22 @@ final class Ingester implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** pycti's MQ_USE_SSL_* for the platform's broker, with the warnings an operator needs. */
+    private static javax.net.ssl.SSLContext pushTls(Config config, Registration registration) {
+        boolean tls = registration.broker().useSsl();
+        if (!tls && (config.get(IngesterSettings.MQ_USE_SSL_CERT) != null
+                || config.get(IngesterSettings.MQ_USE_SSL_CA) != null)) {
+            log.warn("MQ_USE_SSL_CA/MQ_USE_SSL_CERT are set but the connection to OpenCTI's broker {} does not use "
+                    + "TLS (MQ_USE_SSL): they are not used", registration.broker());
+        }
+        if (tls && !config.get(IngesterSettings.MQ_USE_SSL_REJECT_UNAUTHORIZED)) {
+            log.warn("MQ_USE_SSL_REJECT_UNAUTHORIZED=false: the certificate and host name of OpenCTI's broker {} are "
+                    + "NOT verified; anyone on the network path can pose as it and read every report. Trust its CA "
+                    + "with MQ_USE_SSL_CA or TLS_CA_FILE instead.", registration.broker());
+        }
+        return tls ? IngesterSettings.pushBrokerTls(config) : null;
     }
 
     /** pycti passes CONNECTOR_ID verbatim; OpenCTI's own connectors use UUIDs, so say when it is not one. */

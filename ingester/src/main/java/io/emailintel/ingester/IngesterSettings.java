@@ -8,6 +8,7 @@ import io.emailintel.config.ConfigSource;
 import io.emailintel.config.Setting;
 import io.emailintel.config.ValueType;
 import io.emailintel.config.ValueTypes;
+import io.emailintel.ingester.opencti.PushBrokerTls;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,6 +139,34 @@ final class IngesterSettings {
             .description("Override of the OpenCTI broker password.")
             .build();
 
+    static final Setting<String> MQ_USE_SSL_CA = Setting.builder("mq.use_ssl_ca", ValueTypes.STRING)
+            .description("CA certificate(s) trusted for the OpenCTI broker, added to the JVM's and TLS_CA_FILE's: a "
+                    + "PEM file path, or the PEM text itself (as pycti).")
+            .build();
+
+    static final Setting<String> MQ_USE_SSL_CERT = Setting.builder("mq.use_ssl_cert", ValueTypes.STRING)
+            .description("Client certificate (chain) presented to the OpenCTI broker: a PEM file path or the PEM "
+                    + "text (as pycti); without MQ_USE_SSL_KEY its key is read from the same PEM.")
+            .build();
+
+    static final Setting<String> MQ_USE_SSL_KEY = Setting.builder("mq.use_ssl_key", ValueTypes.STRING)
+            .secret()
+            .description("Private key of MQ_USE_SSL_CERT: a PEM file path or the PEM text, PKCS#8 "
+                    + "(BEGIN PRIVATE KEY, or BEGIN ENCRYPTED PRIVATE KEY with MQ_USE_SSL_PASSPHRASE).")
+            .build();
+
+    static final Setting<String> MQ_USE_SSL_PASSPHRASE = Setting.builder("mq.use_ssl_passphrase", ValueTypes.STRING)
+            .secret()
+            .description("Passphrase of an encrypted MQ_USE_SSL_KEY.")
+            .build();
+
+    static final Setting<Boolean> MQ_USE_SSL_REJECT_UNAUTHORIZED = Setting.builder("mq.use_ssl_reject_unauthorized",
+                    ValueTypes.BOOLEAN)
+            .defaultValue("true")
+            .description("Verify the OpenCTI broker's certificate and host name. false accepts any (pycti's "
+                    + "default), with a warning at start-up.")
+            .build();
+
     static final Setting<Integer> PREFETCH = Setting.builder("ingester.prefetch", ValueTypes.POSITIVE_INT)
             .defaultValue("8")
             .check(n -> n <= 1000, "at most 1000")
@@ -202,7 +231,8 @@ final class IngesterSettings {
 
     static final List<Setting<?>> OWN = List.of(OUTPUT, OPENCTI_URL, OPENCTI_TOKEN, OPENCTI_SSL_VERIFY, CONNECTOR_ID,
             CONNECTOR_NAME, CONNECTOR_SCOPE, QUEUE_PROTOCOL, QUEUE_THRESHOLD, TLP_LEVEL, REPORT_TYPES,
-            NO_TRIGGER_IMPORT, MESSAGE_ID_REFERENCE, AUTHOR_NAME, MQ_HOST, MQ_PORT, MQ_VHOST, MQ_USE_SSL, MQ_USER, MQ_PASS, PREFETCH,
+            NO_TRIGGER_IMPORT, MESSAGE_ID_REFERENCE, AUTHOR_NAME, MQ_HOST, MQ_PORT, MQ_VHOST, MQ_USE_SSL, MQ_USER, MQ_PASS,
+            MQ_USE_SSL_CA, MQ_USE_SSL_CERT, MQ_USE_SSL_KEY, MQ_USE_SSL_PASSPHRASE, MQ_USE_SSL_REJECT_UNAUTHORIZED, PREFETCH,
             CONCURRENCY, WORK_QUIET_PERIOD, PUSH_TIMEOUT, QUICK_RETRIES, QUICK_RETRY_BACKOFF, CIRCUIT_PROBE_INTERVAL,
             PING_INTERVAL, SHUTDOWN_GRACE);
 
@@ -231,8 +261,32 @@ final class IngesterSettings {
         return List.of();
     };
 
+    /** The push broker's TLS files, checked at start-up: a problem names the setting and what is wrong. */
+    static final ConfigRule MQ_TLS_USABLE = config -> {
+        try {
+            pushBrokerTls(config);
+            return List.of();
+        } catch (PushBrokerTls.Problem p) {
+            Setting<?> s = switch (p.setting()) {
+                case "MQ_USE_SSL_CA" -> MQ_USE_SSL_CA;
+                case "MQ_USE_SSL_KEY" -> MQ_USE_SSL_KEY;
+                case "MQ_USE_SSL_PASSPHRASE" -> MQ_USE_SSL_PASSPHRASE;
+                default -> MQ_USE_SSL_CERT;
+            };
+            return List.of(new ConfigProblem(s.key(), config.sourceOf(s), p.getMessage()));
+        }
+    };
+
+    /** The TLS context for the platform's broker from pycti's MQ_USE_SSL_* settings, null when none is set. */
+    static javax.net.ssl.SSLContext pushBrokerTls(io.emailintel.config.Config config) {
+        return PushBrokerTls.context(config.get(MQ_USE_SSL_CA), config.get(MQ_USE_SSL_CERT), config.get(MQ_USE_SSL_KEY),
+                config.get(MQ_USE_SSL_PASSPHRASE), config.get(MQ_USE_SSL_REJECT_UNAUTHORIZED),
+                CommonSettings.tlsTrust(config));
+    }
+
     /** The ingester's schema: common settings, then its own. */
     static ConfigSchema schema() {
-        return CommonSettings.schema("ingester", OWN, List.of(OPENCTI_NEEDS_ITS_SETTINGS, CONNECTOR_ID_NOT_THE_PLACEHOLDER));
+        return CommonSettings.schema("ingester", OWN, List.of(OPENCTI_NEEDS_ITS_SETTINGS, CONNECTOR_ID_NOT_THE_PLACEHOLDER,
+                MQ_TLS_USABLE));
     }
 }
