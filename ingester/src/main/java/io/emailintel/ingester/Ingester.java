@@ -18,6 +18,7 @@ import io.emailintel.ingester.opencti.WorkApi;
 import io.emailintel.ingester.opencti.Heartbeat;
 import io.emailintel.ingester.opencti.OpenCtiClient;
 import io.emailintel.ingester.opencti.OpenCtiException;
+import io.emailintel.ingester.opencti.PendingFileSink;
 import io.emailintel.ingester.opencti.PushPublisher;
 import io.emailintel.ingester.opencti.Registration;
 import io.emailintel.ingester.opencti.Works;
@@ -203,6 +204,11 @@ final class Ingester implements AutoCloseable {
             throws Exception {
         if (!output.isOpenCti()) {
             return new DirectoryBundleSink(output.directory());
+        }
+        if (config.get(IngesterSettings.VALIDATE_BEFORE_IMPORT)) {
+            log.info("CONNECTOR_VALIDATE_BEFORE_IMPORT=true: every report goes to analyst review as a pending file "
+                    + "(an analyst workbench in OpenCTI), nothing is imported until an analyst does");
+            return new PendingFileSink(client, Tlp.fromSetting(config.get(IngesterSettings.TLP_LEVEL)).markingId());
         }
         return "api".equals(config.get(IngesterSettings.QUEUE_PROTOCOL))
                 ? new ApiBundleSink(client, connectorId)

@@ -67,6 +67,13 @@ final class IngesterSettings {
             .description("How bundles reach OpenCTI: amqp (its push queue, as pycti) or api (stixBundlePush).")
             .build();
 
+    static final Setting<Boolean> VALIDATE_BEFORE_IMPORT = Setting.builder("connector.validate_before_import",
+                    ValueTypes.BOOLEAN)
+            .defaultValue("false")
+            .description("Send every report to analyst review instead of importing it: the bundle is uploaded as a "
+                    + "pending file (uploadPending) for an analyst workbench, as pycti does, and nothing is pushed.")
+            .build();
+
     /** A positive decimal number of megabytes, as pycti reads CONNECTOR_QUEUE_THRESHOLD ({@code float(…)}). */
     static final ValueType<Double> MEGABYTES = new ValueType<>("number", "a positive number of MB (10^6 bytes), "
             + "e.g. 500 or 0.5", s -> {
@@ -230,7 +237,7 @@ final class IngesterSettings {
             .build();
 
     static final List<Setting<?>> OWN = List.of(OUTPUT, OPENCTI_URL, OPENCTI_TOKEN, OPENCTI_SSL_VERIFY, CONNECTOR_ID,
-            CONNECTOR_NAME, CONNECTOR_SCOPE, QUEUE_PROTOCOL, QUEUE_THRESHOLD, TLP_LEVEL, REPORT_TYPES,
+            CONNECTOR_NAME, CONNECTOR_SCOPE, QUEUE_PROTOCOL, VALIDATE_BEFORE_IMPORT, QUEUE_THRESHOLD, TLP_LEVEL, REPORT_TYPES,
             NO_TRIGGER_IMPORT, MESSAGE_ID_REFERENCE, AUTHOR_NAME, MQ_HOST, MQ_PORT, MQ_VHOST, MQ_USE_SSL, MQ_USER, MQ_PASS,
             MQ_USE_SSL_CA, MQ_USE_SSL_CERT, MQ_USE_SSL_KEY, MQ_USE_SSL_PASSPHRASE, MQ_USE_SSL_REJECT_UNAUTHORIZED, PREFETCH,
             CONCURRENCY, WORK_QUIET_PERIOD, PUSH_TIMEOUT, QUICK_RETRIES, QUICK_RETRY_BACKOFF, CIRCUIT_PROBE_INTERVAL,

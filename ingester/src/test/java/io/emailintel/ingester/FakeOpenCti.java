@@ -133,6 +133,11 @@ public final class FakeOpenCti implements AutoCloseable {
                 respond(exchange, 200, "{\"errors\":[{\"message\":\"auth\",\"extensions\":{\"code\":\"AUTH_REQUIRED\"}}]}");
                 return;
             }
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            if (contentType != null && contentType.startsWith("multipart/form-data")) {
+                respond(exchange, 200, uploadPending(contentType, in));
+                return;
+            }
             JsonNode request = JSON.readTree(in);
             String query = request.path("query").asText();
             JsonNode vars = request.path("variables");
@@ -200,6 +205,52 @@ public final class FakeOpenCti implements AutoCloseable {
             }
         }
     }
+
+    // region uploadPending (CONNECTOR_VALIDATE_BEFORE_IMPORT): a GraphQL multipart request
+    // (jaydenseric/graphql-multipart-request-spec, as pycti's OpenCTIApiClient.query sends files); the platform
+    // stores the file among the pending imports (an analyst workbench) and answers the File
+    // (schema: uploadPending(file: Upload!, entityId: String, file_markings: [String!]): File)
+
+    /** A file uploaded for analyst review. */
+    public record PendingFile(String name, String mimeType, byte[] content, List<String> fileMarkings) {
+    }
+
+    public final List<PendingFile> pendingFiles = new CopyOnWriteArrayList<>();
+
+    private String uploadPending(String contentType, byte[] body) throws IOException {
+        String boundary = contentType.replaceFirst(".*boundary=\"?([^\";]+)\"?.*", "$1");
+        Map<String, byte[]> parts = new java.util.LinkedHashMap<>();
+        Map<String, String[]> fileInfo = new java.util.HashMap<>();
+        String text = new String(body, StandardCharsets.ISO_8859_1); // byte-preserving
+        for (String chunk : text.split("--" + java.util.regex.Pattern.quote(boundary))) {
+            int headEnd = chunk.indexOf("\r\n\r\n");
+            if (headEnd < 0) {
+                continue;
+            }
+            String head = chunk.substring(0, headEnd);
+            String name = head.replaceFirst("(?s).*?; name=\"([^\"]*)\".*", "$1");
+            String content = chunk.substring(headEnd + 4, chunk.length() - 2); // without the CRLF before the boundary
+            parts.put(name, content.getBytes(StandardCharsets.ISO_8859_1));
+            if (head.contains("filename=")) {
+                fileInfo.put(name, new String[] {head.replaceFirst("(?s).*filename=\"([^\"]*)\".*", "$1"),
+                        head.replaceFirst("(?s).*Content-Type: ([^\r\n]+).*", "$1")});
+            }
+        }
+        JsonNode operations = JSON.readTree(parts.get("operations"));
+        JsonNode map = JSON.readTree(parts.get("map"));
+        if (!operations.path("query").asText().contains("uploadPending") || !map.path("0").get(0).asText()
+                .equals("variables.file") || !operations.path("variables").path("file").isNull()) {
+            return "{\"errors\":[{\"message\":\"unexpected upload\",\"extensions\":{\"code\":\"BAD_USER_INPUT\"}}]}";
+        }
+        String[] info = fileInfo.get("0");
+        List<String> markings = new java.util.ArrayList<>();
+        operations.path("variables").path("file_markings").forEach(m -> markings.add(m.asText()));
+        pendingFiles.add(new PendingFile(info[0], info[1], parts.get("0"), markings));
+        ObjectNode out = JSON.createObjectNode();
+        out.putObject("data").putObject("uploadPending").put("id", "import/pending/" + info[0]).put("name", info[0]);
+        return JSON.writeValueAsString(out);
+    }
+    // endregion
 
     // region connector state (opencti-graphql src/domain/connector: registerConnector answers the stored
     // connector; updateConnectorWithConnectorInfo stores the pinged state unless connector_state_reset is set,

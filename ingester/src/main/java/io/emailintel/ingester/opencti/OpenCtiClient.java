@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -53,6 +54,11 @@ public final class OpenCtiClient implements WorkApi, ConnectorApi {
             + "connector_queue_details { messages_number messages_size } } }";
     static final String STIX_BUNDLE_PUSH = "mutation stixBundlePush($connectorId: String!, $bundle: String!, "
             + "$work_id: String) { stixBundlePush(connectorId: $connectorId, bundle: $bundle, work_id: $work_id) }";
+
+    /** pycti's upload_pending_file (pycti/api/opencti_api_client.py), the workbench of validate_before_import. */
+    static final String UPLOAD_PENDING = "mutation UploadPending($file: Upload!, $entityId: String, "
+            + "$file_markings: [String!]) { uploadPending(file: $file, entityId: $entityId, file_markings: "
+            + "$file_markings) { id name } }";
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final Logger log = LoggerFactory.getLogger(OpenCtiClient.class);
@@ -171,6 +177,60 @@ public final class OpenCtiClient implements WorkApi, ConnectorApi {
         call(STIX_BUNDLE_PUSH, vars);
     }
 
+    /**
+     * {@code uploadPending}: a file for the analysts' workbench, sent as pycti sends files, a multipart request
+     * after the GraphQL multipart request spec (jaydenseric/graphql-multipart-request-spec: parts
+     * {@code operations} with the file variable null, {@code map}, then the file).
+     *
+     * @return the stored file's id
+     */
+    public String uploadPending(String fileName, byte[] content, String mimeType, List<String> fileMarkings)
+            throws OpenCtiException {
+        ObjectNode variables = JSON.createObjectNode();
+        variables.putNull("file");
+        variables.putNull("entityId");
+        fileMarkings.forEach(variables.putArray("file_markings")::add);
+        ObjectNode operations = JSON.createObjectNode().put("query", UPLOAD_PENDING);
+        operations.set("variables", variables);
+        String boundary = "email-intel-" + java.util.UUID.randomUUID();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(content.length + 2048);
+        try {
+            part(body, boundary, "operations", null, null, JSON.writeValueAsBytes(operations));
+            part(body, boundary, "map", null, null, "{\"0\":[\"variables.file\"]}".getBytes(StandardCharsets.UTF_8));
+            part(body, boundary, "0", fileName, mimeType, content);
+            body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw OpenCtiException.rejected("opencti-request", "cannot write the upload request: " + e.getMessage());
+        }
+        HttpRequest request = HttpRequest.newBuilder(endpoint)
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Accept", "application/json")
+                // Apollo Server's CSRF prevention lets a multipart request through only with a preflight header
+                .header("Apollo-Require-Preflight", "true")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build();
+        return send(request).path("uploadPending").path("id").asText();
+    }
+
+    private static void part(java.io.ByteArrayOutputStream out, String boundary, String name, String fileName,
+                             String mimeType, byte[] content) throws IOException {
+        StringBuilder head = new StringBuilder("--").append(boundary).append("\r\n")
+                .append("Content-Disposition: form-data; name=\"").append(name).append('"');
+        if (fileName != null) {
+            head.append("; filename=\"").append(fileName.replace("\"", "")).append('"');
+        }
+        head.append("\r\n");
+        if (mimeType != null) {
+            head.append("Content-Type: ").append(mimeType).append("\r\n");
+        }
+        head.append("\r\n");
+        out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+        out.write(content);
+        out.write("\r\n".getBytes(StandardCharsets.UTF_8));
+    }
+
     JsonNode call(String query, ObjectNode variables) throws OpenCtiException {
         ObjectNode body = JSON.createObjectNode().put("query", query);
         body.set("variables", variables);
@@ -186,6 +246,10 @@ public final class OpenCtiClient implements WorkApi, ConnectorApi {
         } catch (IOException e) {
             throw OpenCtiException.rejected("opencti-request", "cannot write the GraphQL request: " + e.getMessage());
         }
+        return send(request);
+    }
+
+    private JsonNode send(HttpRequest request) throws OpenCtiException {
         HttpResponse<byte[]> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
