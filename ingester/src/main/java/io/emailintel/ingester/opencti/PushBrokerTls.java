@@ -108,7 +108,7 @@ public final class PushBrokerTls {
 
     /** pycti's {@code is_memory_certificate}: PEM text, not a path. */
     static boolean isPemText(String value) {
-        return value.startsWith("-----BEGIN");
+        return value.strip().startsWith("-----BEGIN");
     }
 
     static String text(String value, String setting) {
@@ -118,7 +118,10 @@ public final class PushBrokerTls {
         try {
             return Files.readString(Path.of(value), StandardCharsets.US_ASCII);
         } catch (IOException | RuntimeException e) {
-            throw new Problem(setting, "cannot read the file " + value + " (" + e.getClass().getSimpleName() + ")", e);
+            // the key setting is secret: never echo it (a mangled PEM would otherwise end up in the log)
+            String shown = setting.equals("MQ_USE_SSL_KEY") ? "it names" : value;
+            throw new Problem(setting, "cannot read the file " + shown + " (" + e.getClass().getSimpleName()
+                    + "; expected a file path or PEM text starting with -----BEGIN)", null);
         }
     }
 

@@ -96,6 +96,13 @@ class PushBrokerTlsTest {
     }
 
     @Test
+    void aMangledKeyIsNeverEchoed() {
+        String mangled = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQ-secret-material";
+        assertThatThrownBy(() -> PushBrokerTls.context(null, plain.certificatePem().toString(), mangled, null, true,
+                TlsTrust.jvm())).hasMessageStartingWith("MQ_USE_SSL_KEY:").hasMessageNotContaining("secret-material");
+    }
+
+    @Test
     void notVerifyingNeedsNoFiles() {
         assertThat(PushBrokerTls.context(null, null, null, null, false, TlsTrust.jvm())).isNotNull();
     }
