@@ -173,6 +173,11 @@ public final class FakeOpenCti implements AutoCloseable {
                         .put("messages_number", 0).put("messages_size", queueBytes);
             } else if (query.contains("stixBundlePush")) {
                 String bundle = vars.path("bundle").asText();
+                String code = bundlePushError(bundle);
+                if (code != null) {
+                    respond(exchange, 200, graphQlError(code, "Invalid bundle"));
+                    return;
+                }
                 if (failBundle.test(bundle)) {
                     failedRequests.incrementAndGet();
                     respond(exchange, 500, "{}");
@@ -205,6 +210,32 @@ public final class FakeOpenCti implements AutoCloseable {
             }
         }
     }
+
+    // region error codes (opencti-graphql src/config/errors.ts: GraphQLError with extensions.code; HTTP 200 with
+    // an errors array). stixBundlePush wraps any failure of its own, an outage included, as UNSUPPORTED_ERROR
+    // "Invalid bundle" (src/domain/connector.js sendStixBundle: catch (err) → UnsupportedError('Invalid bundle')).
+
+    /** The code stixBundlePush answers for a bundle, or null to accept it (e.g. b -> "UNSUPPORTED_ERROR"). */
+    public volatile java.util.function.Function<String, String> bundlePushErrorCode = b -> null;
+    /** How many stixBundlePush calls were answered with an error code. */
+    public final AtomicInteger bundlePushErrors = new AtomicInteger();
+
+    private String bundlePushError(String bundle) {
+        String code = bundlePushErrorCode.apply(bundle);
+        if (code != null) {
+            bundlePushErrors.incrementAndGet();
+        }
+        return code;
+    }
+
+    private static String graphQlError(String code, String message) throws IOException {
+        ObjectNode out = JSON.createObjectNode();
+        ObjectNode error = out.putArray("errors").addObject().put("message", message);
+        error.putObject("extensions").put("code", code);
+        out.putNull("data");
+        return JSON.writeValueAsString(out);
+    }
+    // endregion
 
     // region uploadPending (CONNECTOR_VALIDATE_BEFORE_IMPORT): a GraphQL multipart request
     // (jaydenseric/graphql-multipart-request-spec, as pycti's OpenCTIApiClient.query sends files); the platform
