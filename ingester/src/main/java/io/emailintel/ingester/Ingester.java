@@ -19,6 +19,7 @@ import io.emailintel.ingester.opencti.WorkApi;
 import io.emailintel.ingester.opencti.Heartbeat;
 import io.emailintel.ingester.opencti.OpenCtiClient;
 import io.emailintel.ingester.opencti.OpenCtiException;
+import io.emailintel.ingester.opencti.PendingFileSink;
 import io.emailintel.ingester.opencti.PushPublisher;
 import io.emailintel.ingester.opencti.Registration;
 import io.emailintel.ingester.opencti.Works;
@@ -113,7 +114,8 @@ final class Ingester implements AutoCloseable {
         OpenCtiClient client = null;
         Registration registration = null;
         if (output.isOpenCti()) {
-            connectorId = config.get(IngesterSettings.CONNECTOR_ID).toString();
+            connectorId = config.get(IngesterSettings.CONNECTOR_ID);
+            warnUnlessUuid(connectorId);
             client = new OpenCtiClient(config.get(IngesterSettings.OPENCTI_URL),
                     config.get(IngesterSettings.OPENCTI_TOKEN), config.get(IngesterSettings.OPENCTI_SSL_VERIFY),
                     CommonSettings.tlsTrust(config), timeout);
@@ -157,7 +159,7 @@ final class Ingester implements AutoCloseable {
             });
             ReportOptions options = new ReportOptions(Tlp.fromSetting(config.get(IngesterSettings.TLP_LEVEL)),
                     config.get(IngesterSettings.REPORT_TYPES), config.get(IngesterSettings.AUTHOR_NAME),
-                    config.get(IngesterSettings.NO_TRIGGER_IMPORT));
+                    config.get(IngesterSettings.NO_TRIGGER_IMPORT), config.get(IngesterSettings.MESSAGE_ID_REFERENCE));
             EnvelopeProcessor processor = new EnvelopeProcessor(new EnvelopeCodec(), new ReportBuilder(options, clock),
                     works, sink, circuit, sleeper, Later.SYSTEM, config.get(IngesterSettings.QUICK_RETRIES),
                     config.get(IngesterSettings.QUICK_RETRY_BACKOFF));
@@ -178,8 +180,9 @@ final class Ingester implements AutoCloseable {
             });
             started.push(timers::shutdownNow);
             if (client != null) {
-                Heartbeat heartbeat = new Heartbeat(client, connectorId, config.get(IngesterSettings.QUEUE_THRESHOLD),
-                        over -> gate.set(ConsumerGate.OPENCTI_OVERLOADED, over));
+                Heartbeat heartbeat = new Heartbeat(client, connectorId, registration.connectorState(),
+                        config.get(IngesterSettings.QUEUE_THRESHOLD), over -> gate.set(ConsumerGate.OPENCTI_OVERLOADED,
+                        over));
                 long ping = config.get(IngesterSettings.PING_INTERVAL).toMillis();
                 timers.scheduleWithFixedDelay(heartbeat, 0, ping, TimeUnit.MILLISECONDS);
             }
@@ -210,10 +213,15 @@ final class Ingester implements AutoCloseable {
         if (!output.isOpenCti()) {
             return new DirectoryBundleSink(output.directory());
         }
+        if (config.get(IngesterSettings.VALIDATE_BEFORE_IMPORT)) {
+            log.info("CONNECTOR_VALIDATE_BEFORE_IMPORT=true: every report goes to analyst review as a pending file "
+                    + "(an analyst workbench in OpenCTI), nothing is imported until an analyst does");
+            return new PendingFileSink(client, Tlp.fromSetting(config.get(IngesterSettings.TLP_LEVEL)).markingId());
+        }
         return "api".equals(config.get(IngesterSettings.QUEUE_PROTOCOL))
                 ? new ApiBundleSink(client, connectorId)
-                : PushPublisher.connect(registration, CommonSettings.tlsTrust(config), timeout,
-                        "email-intel-ingester push " + instance);
+                : PushPublisher.connect(registration, CommonSettings.tlsTrust(config), pushTls(config, registration),
+                        timeout, "email-intel-ingester push " + instance);
     }
 
     /**
@@ -261,8 +269,34 @@ final class Ingester implements AutoCloseable {
                 && !"opencti-tls".equals(o.reason());
     }
 
+    /** pycti's MQ_USE_SSL_* for the platform's broker, with the warnings an operator needs. */
+    private static javax.net.ssl.SSLContext pushTls(Config config, Registration registration) {
+        boolean tls = registration.broker().useSsl();
+        if (!tls && (config.get(IngesterSettings.MQ_USE_SSL_CERT) != null
+                || config.get(IngesterSettings.MQ_USE_SSL_CA) != null)) {
+            log.warn("MQ_USE_SSL_CA/MQ_USE_SSL_CERT are set but the connection to OpenCTI's broker {} does not use "
+                    + "TLS (MQ_USE_SSL): they are not used", registration.broker());
+        }
+        if (tls && !config.get(IngesterSettings.MQ_USE_SSL_REJECT_UNAUTHORIZED)) {
+            log.warn("MQ_USE_SSL_REJECT_UNAUTHORIZED=false: the certificate and host name of OpenCTI's broker {} are "
+                    + "NOT verified; anyone on the network path can pose as it and read every report. Trust its CA "
+                    + "with MQ_USE_SSL_CA or TLS_CA_FILE instead.", registration.broker());
+        }
+        return tls ? IngesterSettings.pushBrokerTls(config) : null;
+    }
+
+    /** pycti passes CONNECTOR_ID verbatim; OpenCTI's own connectors use UUIDs, so say when it is not one. */
+    static boolean warnUnlessUuid(String connectorId) {
+        if (connectorId.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+            return false;
+        }
+        log.warn("CONNECTOR_ID '{}' is not a UUID: it is registered with OpenCTI as it is, as pycti does (keep it if "
+                + "a Python connector was registered under it; a new connector should use a UUIDv4)", connectorId);
+        return true;
+    }
+
     static boolean isAuthFailure(OpenCtiException e) {
-        return e.reason().matches("opencti-(http-401|http-403|auth-required|auth-failure|forbidden-access)");
+        return e.isAuthFailure();
     }
 
     static String instanceName() {

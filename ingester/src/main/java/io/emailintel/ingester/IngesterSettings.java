@@ -6,12 +6,13 @@ import io.emailintel.config.ConfigRule;
 import io.emailintel.config.ConfigSchema;
 import io.emailintel.config.ConfigSource;
 import io.emailintel.config.Setting;
+import io.emailintel.config.ValueType;
 import io.emailintel.config.ValueTypes;
+import io.emailintel.ingester.opencti.PushBrokerTls;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /** The ingester's own settings: OpenCTI, the connector identity, the STIX output, and consumption. */
 final class IngesterSettings {
@@ -35,9 +36,19 @@ final class IngesterSettings {
                     + "any certificate, with a warning at start-up.")
             .build();
 
-    static final Setting<UUID> CONNECTOR_ID = Setting.builder("connector.id", ValueTypes.UUID_TYPE)
-            .description("Connector id registered in OpenCTI: a UUIDv4 of your choosing, stable across "
-                    + "restarts. Required unless INGESTER_OUTPUT is a directory.")
+    /** Any non-blank text, used verbatim: pycti passes CONNECTOR_ID to registerConnector as it is. */
+    static final ValueType<String> CONNECTOR_ID_TYPE = new ValueType<>("string", "a non-blank string (usually a "
+            + "UUIDv4)", s -> {
+                if (s.isBlank()) {
+                    throw new IllegalArgumentException("blank");
+                }
+                return s;
+            });
+
+    static final Setting<String> CONNECTOR_ID = Setting.builder("connector.id", CONNECTOR_ID_TYPE)
+            .description("Connector id registered in OpenCTI, stable across restarts: usually a UUIDv4 of your "
+                    + "choosing; any other non-blank id (a migrated Python connector's) is passed verbatim, with a "
+                    + "warning at start-up. Required unless INGESTER_OUTPUT is a directory.")
             .build();
 
     static final Setting<String> CONNECTOR_NAME = Setting.builder("connector.name", ValueTypes.STRING)
@@ -56,10 +67,27 @@ final class IngesterSettings {
             .description("How bundles reach OpenCTI: amqp (its push queue, as pycti) or api (stixBundlePush).")
             .build();
 
-    static final Setting<Integer> QUEUE_THRESHOLD = Setting.builder("connector.queue_threshold",
-                    ValueTypes.POSITIVE_INT)
+    static final Setting<Boolean> VALIDATE_BEFORE_IMPORT = Setting.builder("connector.validate_before_import",
+                    ValueTypes.BOOLEAN)
+            .defaultValue("false")
+            .description("Send every report to analyst review instead of importing it: the bundle is uploaded as a "
+                    + "pending file (uploadPending) for an analyst workbench, as pycti does, and nothing is pushed.")
+            .build();
+
+    /** A positive decimal number of megabytes, as pycti reads CONNECTOR_QUEUE_THRESHOLD ({@code float(…)}). */
+    static final ValueType<Double> MEGABYTES = new ValueType<>("number", "a positive number of MB (10^6 bytes), "
+            + "e.g. 500 or 0.5", s -> {
+                double v = Double.parseDouble(s);
+                if (!(v > 0) || Double.isInfinite(v)) {
+                    throw new IllegalArgumentException("must be a positive number");
+                }
+                return v;
+            });
+
+    static final Setting<Double> QUEUE_THRESHOLD = Setting.builder("connector.queue_threshold", MEGABYTES)
             .defaultValue("500")
-            .description("Pause consuming while OpenCTI's queue for this connector holds more than this many MB.")
+            .description("Pause consuming while OpenCTI's queue for this connector holds this many MB or more "
+                    + "(decimal MB of 1,000,000 bytes, as pycti counts them); reported to the platform in every ping.")
             .build();
 
     static final Setting<String> TLP_LEVEL = Setting.builder("email_intel_microsoft.tlp_level",
@@ -78,6 +106,14 @@ final class IngesterSettings {
                     ValueTypes.BOOLEAN)
             .defaultValue("false")
             .description("Set no_trigger_import on attached files, so OpenCTI's import connectors do not parse them.")
+            .build();
+
+    static final Setting<Boolean> MESSAGE_ID_REFERENCE = Setting.builder("email_intel_microsoft.message_id_reference",
+                    ValueTypes.BOOLEAN)
+            .defaultValue("false")
+            .description("Also file the Message-ID as an external reference of the report. OpenCTI gives external "
+                    + "references no marking, so anyone who can read knowledge sees it whatever the TLP; by default "
+                    + "it is only in the (marked) description.")
             .build();
 
     static final Setting<String> AUTHOR_NAME = Setting.builder("email_intel_microsoft.author_name", ValueTypes.STRING)
@@ -108,6 +144,34 @@ final class IngesterSettings {
     static final Setting<String> MQ_PASS = Setting.builder("mq.pass", ValueTypes.STRING)
             .secret()
             .description("Override of the OpenCTI broker password.")
+            .build();
+
+    static final Setting<String> MQ_USE_SSL_CA = Setting.builder("mq.use_ssl_ca", ValueTypes.STRING)
+            .description("CA certificate(s) trusted for the OpenCTI broker, added to the JVM's and TLS_CA_FILE's: a "
+                    + "PEM file path, or the PEM text itself (as pycti).")
+            .build();
+
+    static final Setting<String> MQ_USE_SSL_CERT = Setting.builder("mq.use_ssl_cert", ValueTypes.STRING)
+            .description("Client certificate (chain) presented to the OpenCTI broker: a PEM file path or the PEM "
+                    + "text (as pycti); without MQ_USE_SSL_KEY its key is read from the same PEM.")
+            .build();
+
+    static final Setting<String> MQ_USE_SSL_KEY = Setting.builder("mq.use_ssl_key", ValueTypes.STRING)
+            .secret()
+            .description("Private key of MQ_USE_SSL_CERT: a PEM file path or the PEM text, PKCS#8 "
+                    + "(BEGIN PRIVATE KEY, or BEGIN ENCRYPTED PRIVATE KEY with MQ_USE_SSL_PASSPHRASE).")
+            .build();
+
+    static final Setting<String> MQ_USE_SSL_PASSPHRASE = Setting.builder("mq.use_ssl_passphrase", ValueTypes.STRING)
+            .secret()
+            .description("Passphrase of an encrypted MQ_USE_SSL_KEY.")
+            .build();
+
+    static final Setting<Boolean> MQ_USE_SSL_REJECT_UNAUTHORIZED = Setting.builder("mq.use_ssl_reject_unauthorized",
+                    ValueTypes.BOOLEAN)
+            .defaultValue("true")
+            .description("Verify the OpenCTI broker's certificate and host name. false accepts any (pycti's "
+                    + "default), with a warning at start-up.")
             .build();
 
     static final Setting<Integer> PREFETCH = Setting.builder("ingester.prefetch", ValueTypes.POSITIVE_INT)
@@ -174,8 +238,9 @@ final class IngesterSettings {
             .build();
 
     static final List<Setting<?>> OWN = List.of(OUTPUT, OPENCTI_URL, OPENCTI_TOKEN, OPENCTI_SSL_VERIFY, CONNECTOR_ID,
-            CONNECTOR_NAME, CONNECTOR_SCOPE, QUEUE_PROTOCOL, QUEUE_THRESHOLD, TLP_LEVEL, REPORT_TYPES,
-            NO_TRIGGER_IMPORT, AUTHOR_NAME, MQ_HOST, MQ_PORT, MQ_VHOST, MQ_USE_SSL, MQ_USER, MQ_PASS, PREFETCH,
+            CONNECTOR_NAME, CONNECTOR_SCOPE, QUEUE_PROTOCOL, VALIDATE_BEFORE_IMPORT, QUEUE_THRESHOLD, TLP_LEVEL, REPORT_TYPES,
+            NO_TRIGGER_IMPORT, MESSAGE_ID_REFERENCE, AUTHOR_NAME, MQ_HOST, MQ_PORT, MQ_VHOST, MQ_USE_SSL, MQ_USER, MQ_PASS,
+            MQ_USE_SSL_CA, MQ_USE_SSL_CERT, MQ_USE_SSL_KEY, MQ_USE_SSL_PASSPHRASE, MQ_USE_SSL_REJECT_UNAUTHORIZED, PREFETCH,
             CONCURRENCY, WORK_QUIET_PERIOD, PUSH_TIMEOUT, QUICK_RETRIES, QUICK_RETRY_BACKOFF, CIRCUIT_PROBE_INTERVAL,
             PING_INTERVAL, SHUTDOWN_GRACE);
 
@@ -194,8 +259,42 @@ final class IngesterSettings {
         return problems;
     };
 
+    /** The samples' placeholder is a valid id to pycti; registering it would be a mistake. */
+    static final ConfigRule CONNECTOR_ID_NOT_THE_PLACEHOLDER = config -> {
+        String id = config.get(CONNECTOR_ID);
+        if (id != null && id.startsWith("ChangeMe")) {
+            return List.of(new ConfigProblem(CONNECTOR_ID.key(), config.sourceOf(CONNECTOR_ID),
+                    "still the sample's placeholder: use a UUIDv4 of your own (uuidgen), or the Python connector's id"));
+        }
+        return List.of();
+    };
+
+    /** The push broker's TLS files, checked at start-up: a problem names the setting and what is wrong. */
+    static final ConfigRule MQ_TLS_USABLE = config -> {
+        try {
+            pushBrokerTls(config);
+            return List.of();
+        } catch (PushBrokerTls.Problem p) {
+            Setting<?> s = switch (p.setting()) {
+                case "MQ_USE_SSL_CA" -> MQ_USE_SSL_CA;
+                case "MQ_USE_SSL_KEY" -> MQ_USE_SSL_KEY;
+                case "MQ_USE_SSL_PASSPHRASE" -> MQ_USE_SSL_PASSPHRASE;
+                default -> MQ_USE_SSL_CERT;
+            };
+            return List.of(new ConfigProblem(s.key(), config.sourceOf(s), p.getMessage()));
+        }
+    };
+
+    /** The TLS context for the platform's broker from pycti's MQ_USE_SSL_* settings, null when none is set. */
+    static javax.net.ssl.SSLContext pushBrokerTls(io.emailintel.config.Config config) {
+        return PushBrokerTls.context(config.get(MQ_USE_SSL_CA), config.get(MQ_USE_SSL_CERT), config.get(MQ_USE_SSL_KEY),
+                config.get(MQ_USE_SSL_PASSPHRASE), config.get(MQ_USE_SSL_REJECT_UNAUTHORIZED),
+                CommonSettings.tlsTrust(config));
+    }
+
     /** The ingester's schema: common settings, then its own. */
     static ConfigSchema schema() {
-        return CommonSettings.schema("ingester", OWN, List.of(OPENCTI_NEEDS_ITS_SETTINGS));
+        return CommonSettings.schema("ingester", OWN, List.of(OPENCTI_NEEDS_ITS_SETTINGS, CONNECTOR_ID_NOT_THE_PLACEHOLDER,
+                MQ_TLS_USABLE));
     }
 }

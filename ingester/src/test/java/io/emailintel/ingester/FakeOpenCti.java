@@ -133,6 +133,11 @@ public final class FakeOpenCti implements AutoCloseable {
                 respond(exchange, 200, "{\"errors\":[{\"message\":\"auth\",\"extensions\":{\"code\":\"AUTH_REQUIRED\"}}]}");
                 return;
             }
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            if (contentType != null && contentType.startsWith("multipart/form-data")) {
+                respond(exchange, 200, uploadPending(contentType, in));
+                return;
+            }
             JsonNode request = JSON.readTree(in);
             String query = request.path("query").asText();
             JsonNode vars = request.path("variables");
@@ -141,7 +146,7 @@ public final class FakeOpenCti implements AutoCloseable {
                 registrations.incrementAndGet();
                 ObjectNode r = data.putObject("registerConnector");
                 r.put("id", vars.path("input").path("id").asText());
-                r.putNull("connector_state");
+                answerState(r);
                 r.put("connector_user_id", CONNECTOR_USER);
                 ObjectNode config = r.putObject("config");
                 ObjectNode conn = config.putObject("connection");
@@ -162,12 +167,17 @@ public final class FakeOpenCti implements AutoCloseable {
                 data.putObject("workEdit").put("toProcessed", vars.path("id").asText());
             } else if (query.contains("pingConnector")) {
                 pings.incrementAndGet();
-                data.putObject("pingConnector").put("id", vars.path("id").asText());
+                ping(vars, data.putObject("pingConnector").put("id", vars.path("id").asText()));
             } else if (query.contains("connector_queue_details")) {
                 data.putObject("connector").put("id", vars.path("id").asText()).putObject("connector_queue_details")
                         .put("messages_number", 0).put("messages_size", queueBytes);
             } else if (query.contains("stixBundlePush")) {
                 String bundle = vars.path("bundle").asText();
+                String code = bundlePushError(bundle);
+                if (code != null) {
+                    respond(exchange, 200, graphQlError(code, "Invalid bundle"));
+                    return;
+                }
                 if (failBundle.test(bundle)) {
                     failedRequests.incrementAndGet();
                     respond(exchange, 500, "{}");
@@ -200,6 +210,112 @@ public final class FakeOpenCti implements AutoCloseable {
             }
         }
     }
+
+    // region error codes (opencti-graphql src/config/errors.ts: GraphQLError with extensions.code; HTTP 200 with
+    // an errors array). stixBundlePush wraps any failure of its own, an outage included, as UNSUPPORTED_ERROR
+    // "Invalid bundle" (src/domain/connector.js sendStixBundle: catch (err) → UnsupportedError('Invalid bundle')).
+
+    /** The code stixBundlePush answers for a bundle, or null to accept it (e.g. b -> "UNSUPPORTED_ERROR"). */
+    public volatile java.util.function.Function<String, String> bundlePushErrorCode = b -> null;
+    /** How many stixBundlePush calls were answered with an error code. */
+    public final AtomicInteger bundlePushErrors = new AtomicInteger();
+
+    private String bundlePushError(String bundle) {
+        String code = bundlePushErrorCode.apply(bundle);
+        if (code != null) {
+            bundlePushErrors.incrementAndGet();
+        }
+        return code;
+    }
+
+    private static String graphQlError(String code, String message) throws IOException {
+        ObjectNode out = JSON.createObjectNode();
+        ObjectNode error = out.putArray("errors").addObject().put("message", message);
+        error.putObject("extensions").put("code", code);
+        out.putNull("data");
+        return JSON.writeValueAsString(out);
+    }
+    // endregion
+
+    // region uploadPending (CONNECTOR_VALIDATE_BEFORE_IMPORT): a GraphQL multipart request
+    // (jaydenseric/graphql-multipart-request-spec, as pycti's OpenCTIApiClient.query sends files); the platform
+    // stores the file among the pending imports (an analyst workbench) and answers the File
+    // (schema: uploadPending(file: Upload!, entityId: String, file_markings: [String!]): File)
+
+    /** A file uploaded for analyst review. */
+    public record PendingFile(String name, String mimeType, byte[] content, List<String> fileMarkings) {
+    }
+
+    public final List<PendingFile> pendingFiles = new CopyOnWriteArrayList<>();
+
+    private String uploadPending(String contentType, byte[] body) throws IOException {
+        String boundary = contentType.replaceFirst(".*boundary=\"?([^\";]+)\"?.*", "$1");
+        Map<String, byte[]> parts = new java.util.LinkedHashMap<>();
+        Map<String, String[]> fileInfo = new java.util.HashMap<>();
+        String text = new String(body, StandardCharsets.ISO_8859_1); // byte-preserving
+        for (String chunk : text.split("--" + java.util.regex.Pattern.quote(boundary))) {
+            int headEnd = chunk.indexOf("\r\n\r\n");
+            if (headEnd < 0) {
+                continue;
+            }
+            String head = chunk.substring(0, headEnd);
+            String name = head.replaceFirst("(?s).*?; name=\"([^\"]*)\".*", "$1");
+            String content = chunk.substring(headEnd + 4, chunk.length() - 2); // without the CRLF before the boundary
+            parts.put(name, content.getBytes(StandardCharsets.ISO_8859_1));
+            if (head.contains("filename=")) {
+                fileInfo.put(name, new String[] {head.replaceFirst("(?s).*filename=\"([^\"]*)\".*", "$1"),
+                        head.replaceFirst("(?s).*Content-Type: ([^\r\n]+).*", "$1")});
+            }
+        }
+        JsonNode operations = JSON.readTree(parts.get("operations"));
+        JsonNode map = JSON.readTree(parts.get("map"));
+        if (!operations.path("query").asText().contains("uploadPending") || !map.path("0").get(0).asText()
+                .equals("variables.file") || !operations.path("variables").path("file").isNull()) {
+            return "{\"errors\":[{\"message\":\"unexpected upload\",\"extensions\":{\"code\":\"BAD_USER_INPUT\"}}]}";
+        }
+        String[] info = fileInfo.get("0");
+        List<String> markings = new java.util.ArrayList<>();
+        operations.path("variables").path("file_markings").forEach(m -> markings.add(m.asText()));
+        pendingFiles.add(new PendingFile(info[0], info[1], parts.get("0"), markings));
+        ObjectNode out = JSON.createObjectNode();
+        out.putObject("data").putObject("uploadPending").put("id", "import/pending/" + info[0]).put("name", info[0]);
+        return JSON.writeValueAsString(out);
+    }
+    // endregion
+
+    // region connector state (opencti-graphql src/domain/connector: registerConnector answers the stored
+    // connector; updateConnectorWithConnectorInfo stores the pinged state unless connector_state_reset is set,
+    // in which case it clears the flag and keeps the reset state; resetStateConnector sets "" and the flag)
+
+    /** The connector's state as the platform stores it (null: never set). */
+    public volatile String connectorState;
+    private volatile boolean stateResetPending;
+    /** Every pingConnector's {@code state} and {@code connectorInfo}, in order. */
+    public final List<JsonNode> pingedStates = new CopyOnWriteArrayList<>();
+    public final List<JsonNode> pingedInfos = new CopyOnWriteArrayList<>();
+
+    /** What an operator's "reset state" in the UI does. */
+    public void resetState() {
+        connectorState = "";
+        stateResetPending = true;
+    }
+
+    private void answerState(ObjectNode connector) {
+        connector.put("connector_state", connectorState);
+        connector.put("connector_state_reset", stateResetPending);
+    }
+
+    private synchronized void ping(JsonNode vars, ObjectNode connector) {
+        pingedStates.add(vars.path("state"));
+        pingedInfos.add(vars.path("connectorInfo"));
+        if (stateResetPending) {
+            stateResetPending = false;
+        } else {
+            connectorState = vars.path("state").isNull() ? null : vars.path("state").asText();
+        }
+        answerState(connector);
+    }
+    // endregion
 
     private void respond(HttpExchange exchange, int status, String body) throws IOException {
         long delay = responseDelayMillis;

@@ -29,7 +29,7 @@ class IngesterSettingsTest {
         assertThat(c.get(IngesterSettings.NO_TRIGGER_IMPORT)).isFalse();
         assertThat(c.get(IngesterSettings.OPENCTI_SSL_VERIFY)).isTrue();
         assertThat(c.get(IngesterSettings.QUEUE_PROTOCOL)).isEqualTo("amqp");
-        assertThat(c.get(IngesterSettings.QUEUE_THRESHOLD)).isEqualTo(500);
+        assertThat(c.get(IngesterSettings.QUEUE_THRESHOLD)).isEqualTo(500.0);
         assertThat(c.get(IngesterSettings.PING_INTERVAL)).isEqualTo(Duration.ofSeconds(40));
     }
 
@@ -41,6 +41,37 @@ class IngesterSettingsTest {
             Config c = new ConfigOptions().load(IngesterSettings.schema(), env);
             assertThat(Tlp.fromSetting(c.get(IngesterSettings.TLP_LEVEL))).isNotNull();
         }
+    }
+
+    @Test
+    void aConnectorIdNeedNotBeAUuidAndIsKeptVerbatim() {
+        Map<String, String> env = required();
+        env.put("CONNECTOR_ID", "email-intel-microsoft-prod");
+        assertThat(new ConfigOptions().load(IngesterSettings.schema(), env).get(IngesterSettings.CONNECTOR_ID))
+                .isEqualTo("email-intel-microsoft-prod");
+        assertThat(Ingester.warnUnlessUuid("email-intel-microsoft-prod")).isTrue();
+        assertThat(Ingester.warnUnlessUuid("6a9f7f2c-29b6-4b5c-9f0e-6f7d3c8e1a11")).isFalse();
+    }
+
+    @Test
+    void aBlankConnectorIdOrTheSamplesPlaceholderIsRefused() {
+        Map<String, String> env = required();
+        env.put("CONNECTOR_ID", "ChangeMe-a-UUIDv4-from-uuidgen");
+        assertThatThrownBy(() -> new ConfigOptions().load(IngesterSettings.schema(), env))
+                .hasMessageContaining("CONNECTOR_ID").hasMessageContaining("placeholder");
+        assertThat(IngesterSettings.CONNECTOR_ID_TYPE.expected()).contains("non-blank");
+        assertThatThrownBy(() -> IngesterSettings.CONNECTOR_ID_TYPE.parse(" \t ")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theQueueThresholdIsDecimalMegabytes() {
+        Map<String, String> env = required();
+        env.put("CONNECTOR_QUEUE_THRESHOLD", "0.5");
+        assertThat(new ConfigOptions().load(IngesterSettings.schema(), env).get(IngesterSettings.QUEUE_THRESHOLD))
+                .isEqualTo(0.5);
+        env.put("CONNECTOR_QUEUE_THRESHOLD", "0");
+        assertThatThrownBy(() -> new ConfigOptions().load(IngesterSettings.schema(), env))
+                .hasMessageContaining("connector.queue_threshold");
     }
 
     @Test

@@ -175,6 +175,80 @@ class IngesterTlsIT {
         }
     }
 
+    @Test
+    void aClientCertificateWithAPassphraseProtectedKeyIsPresentedToOpenCtisBroker(TestBroker broker, TestInfo info)
+            throws Exception {
+        // pycti's options: the CA as a path, the certificate as a path, the key as PEM text with its passphrase
+        TestCa.ClientCertificate client = ca.clientCertificate("ingester-client", "key passphrase");
+        try (FakeOpenCti openCti = new FakeOpenCti(broker, "tls-client");
+             TlsProxy amqps = TlsProxy.inFrontOf(broker, ca.serverContextTrustingClients()).requireClientCertificates()) {
+            Pipeline p = new Pipeline(broker, openCti, broker.prefix("tls-client"));
+            p.declare();
+            p.publish(IngesterIT.envelope(4, "cycle-client"));
+            Map<String, String> env = new HashMap<>(p.environment(Map.of()));
+            env.put("MQ_USE_SSL", "true");
+            env.put("MQ_PORT", String.valueOf(amqps.port()));
+            env.put("MQ_USE_SSL_CA", ca.caPem().toString());
+            env.put("MQ_USE_SSL_CERT", client.certificatePem().toString());
+            env.put("MQ_USE_SSL_KEY", java.nio.file.Files.readString(client.keyPem()));
+            env.put("MQ_USE_SSL_PASSPHRASE", "key passphrase");
+
+            String output;
+            try (JavaProcess ingester = run(info, env)) {
+                assertThat(ingester.waitFor(RUN_LIMIT)).as(ingester.output()).isZero();
+                output = ingester.output();
+            }
+
+            assertThat(p.takePushed()).filteredOn(m -> m.type().equals("report"))
+                    .extracting(m -> m.object().path("name").asText()).containsExactly("Advisory 4");
+            assertThat(amqps.handshakes()).as("the push connection presented the certificate").isPositive();
+            assertThat(output).doesNotContain("key passphrase").doesNotContain("PRIVATE KEY");
+        }
+    }
+
+    @Test
+    void withoutTheClientCertificateTheBrokerRefusesTheConnection(TestBroker broker, TestInfo info) throws Exception {
+        try (FakeOpenCti openCti = new FakeOpenCti(broker, "tls-noclient");
+             TlsProxy amqps = TlsProxy.inFrontOf(broker, ca.serverContextTrustingClients()).requireClientCertificates()) {
+            Pipeline p = new Pipeline(broker, openCti, broker.prefix("tls-noclient"));
+            Map<String, String> env = new HashMap<>(p.environment(Map.of()));
+            env.put("MQ_USE_SSL", "true");
+            env.put("MQ_PORT", String.valueOf(amqps.port()));
+            env.put("MQ_USE_SSL_CA", java.nio.file.Files.readString(ca.caPem())); // PEM text this time
+
+            try (JavaProcess ingester = run(info, env)) {
+                assertThat(ingester.waitFor(RUN_LIMIT)).isEqualTo(1);
+            }
+            assertThat(amqps.handshakes()).isZero();
+            assertThat(amqps.failedHandshakes()).isPositive();
+        }
+    }
+
+    @Test
+    void rejectUnauthorizedFalseAcceptsAnUnknownBrokerCertificateAndWarns(TestBroker broker, TestInfo info)
+            throws Exception {
+        try (FakeOpenCti openCti = new FakeOpenCti(broker, "tls-mq-noverify");
+             TlsProxy amqps = TlsProxy.inFrontOf(broker, otherCa.serverContext())) { // unknown CA, other host name
+            Pipeline p = new Pipeline(broker, openCti, broker.prefix("tls-mq-noverify"));
+            p.declare();
+            p.publish(IngesterIT.envelope(5, "cycle-mq-noverify"));
+            Map<String, String> env = new HashMap<>(p.environment(Map.of()));
+            env.put("MQ_USE_SSL", "true");
+            env.put("MQ_PORT", String.valueOf(amqps.port()));
+            env.put("MQ_USE_SSL_REJECT_UNAUTHORIZED", "false");
+            env.put("CONNECTOR_LOG_LEVEL", "warn");
+
+            String output;
+            try (JavaProcess ingester = run(info, env)) {
+                assertThat(ingester.waitFor(RUN_LIMIT)).as(ingester.output()).isZero();
+                output = ingester.output();
+            }
+            assertThat(output).contains("WARN").contains("MQ_USE_SSL_REJECT_UNAUTHORIZED=false");
+            assertThat(p.takePushed()).filteredOn(m -> m.type().equals("report")).hasSize(1);
+            assertThat(amqps.handshakes()).isPositive();
+        }
+    }
+
     private static TlsProxy httpsProxy(FakeOpenCti openCti, TestCa signer) throws Exception {
         URI plain = openCti.url();
         return new TlsProxy(signer.serverContext(), plain.getHost(), plain.getPort());

@@ -26,7 +26,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 public final class ComposeFile {
 
-    private static final Pattern SECRET_NAME = Pattern.compile("(TOKEN|SECRET|PASSWORD|PASS)$");
+    private static final Pattern SECRET_NAME = Pattern.compile("(TOKEN|SECRET|PASSWORD|PASS|PASSPHRASE|SSL_KEY)$");
 
     private ComposeFile() {
     }

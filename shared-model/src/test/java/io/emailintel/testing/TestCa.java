@@ -24,10 +24,16 @@ public final class TestCa {
 
     private final Path caPem;
     private final SSLContext serverContext;
+    private final javax.net.ssl.KeyManager[] serverKeys;
 
-    private TestCa(Path caPem, SSLContext serverContext) {
+    private TestCa(Path caPem, SSLContext serverContext, javax.net.ssl.KeyManager[] serverKeys) {
         this.caPem = caPem;
         this.serverContext = serverContext;
+        this.serverKeys = serverKeys;
+    }
+
+    /** A client's certificate this CA signed (clientAuth), and its private key, both PEM files. */
+    public record ClientCertificate(Path certificatePem, Path keyPem) {
     }
 
     /** A CA and a server certificate for {@code 127.0.0.1} and {@code localhost}. */
@@ -74,10 +80,93 @@ public final class TestCa {
             kmf.init(ks, PASSWORD.toCharArray());
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf.getKeyManagers(), null, null);
-            return new TestCa(caPem, ctx);
+            return new TestCa(caPem, ctx, kmf.getKeyManagers());
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the test CA in " + dir, e);
         }
+    }
+
+    /**
+     * The server's TLS context that also verifies client certificates against this CA (with
+     * {@link TlsProxy#requireClientCertificates()}).
+     */
+    public SSLContext serverContextTrustingClients() {
+        try {
+            KeyStore anchors = KeyStore.getInstance("PKCS12");
+            anchors.load(null, null);
+            try (InputStream in = Files.newInputStream(caPem)) {
+                anchors.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(anchors);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(serverKeys, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot build a client-verifying server context", e);
+        }
+    }
+
+    /**
+     * A client certificate for {@code name}, signed by this CA, with its chain (client, CA) in one PEM file and
+     * the private key as PKCS#8 PEM: encrypted (PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC: what {@code openssl
+     * pkcs8 -topk8 -v2 aes-256-cbc} writes) when {@code passphrase} is given, plain otherwise.
+     */
+    public ClientCertificate clientCertificate(String name, String passphrase) {
+        try {
+            Path dir = caPem.getParent();
+            Path ca = dir.resolve("ca.p12");
+            Path client = dir.resolve(name + ".p12");
+            Path csr = dir.resolve(name + ".csr");
+            Path signed = dir.resolve(name + "-signed.pem");
+            keytool("-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                    "-dname", "CN=" + name, "-keystore", client.toString(), "-storetype", "PKCS12",
+                    "-storepass", PASSWORD, "-keypass", PASSWORD);
+            keytool("-certreq", "-alias", name, "-keystore", client.toString(), "-storepass", PASSWORD,
+                    "-file", csr.toString());
+            keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-storepass", PASSWORD,
+                    "-infile", csr.toString(), "-outfile", signed.toString(), "-validity", "2",
+                    "-ext", "ku:c=digitalSignature,keyEncipherment", "-ext", "eku=clientAuth");
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(client)) {
+                ks.load(in, PASSWORD.toCharArray());
+            }
+            byte[] pkcs8 = ks.getKey(name, PASSWORD.toCharArray()).getEncoded();
+            String keyPem;
+            if (passphrase == null) {
+                keyPem = pem("PRIVATE KEY", pkcs8);
+            } else {
+                String alg = "PBEWithHmacSHA256AndAES_256";
+                byte[] salt = new byte[16];
+                new java.security.SecureRandom().nextBytes(salt);
+                byte[] iv = new byte[16];
+                new java.security.SecureRandom().nextBytes(iv);
+                javax.crypto.SecretKey pbeKey = javax.crypto.SecretKeyFactory.getInstance(alg)
+                        .generateSecret(new javax.crypto.spec.PBEKeySpec(passphrase.toCharArray()));
+                javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance(alg);
+                cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, pbeKey, new javax.crypto.spec.PBEParameterSpec(salt,
+                        10_000, new javax.crypto.spec.IvParameterSpec(iv)));
+                byte[] encrypted = cipher.doFinal(pkcs8);
+                // EncryptedPrivateKeyInfo knows the scheme by its PBES2 OID, not by the cipher's name
+                java.security.AlgorithmParameters pbes2 = java.security.AlgorithmParameters.getInstance("PBES2");
+                pbes2.init(cipher.getParameters().getEncoded());
+                keyPem = pem("ENCRYPTED PRIVATE KEY", new javax.crypto.EncryptedPrivateKeyInfo(pbes2, encrypted)
+                        .getEncoded());
+            }
+            Path certPem = dir.resolve(name + "-chain.pem");
+            Files.writeString(certPem, Files.readString(signed) + Files.readString(caPem));
+            Path keyFile = dir.resolve(name + "-key.pem");
+            Files.writeString(keyFile, keyPem);
+            return new ClientCertificate(certPem, keyFile);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create a client certificate for " + name, e);
+        }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes())
+                .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     /** The CA certificate, PEM. */

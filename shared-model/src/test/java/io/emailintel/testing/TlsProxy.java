@@ -58,6 +58,15 @@ public final class TlsProxy implements AutoCloseable {
         return "amqps://" + user + "127.0.0.1:" + port() + m.group("rest");
     }
 
+    /**
+     * From now on, the proxy asks every client for a certificate and refuses one without (the server context
+     * must trust their CA: {@link TestCa#serverContextTrustingClients()}).
+     */
+    public TlsProxy requireClientCertificates() {
+        server.setNeedClientAuth(true);
+        return this;
+    }
+
     /** The local TLS port. */
     public int port() {
         return server.getLocalPort();

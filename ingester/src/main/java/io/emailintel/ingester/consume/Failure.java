@@ -12,15 +12,16 @@ import java.util.regex.Pattern;
 /**
  * A failed ingestion, classified once: where it goes next follows from {@link Kind}.
  *
- * @param kind    poison (dead-letter now), transient (retry), or deferred (OpenCTI is known to be down:
- *                put the e-mail back without counting an attempt)
+ * @param kind    poison (dead-letter now), transient (retry), ambiguous (retry through the tiers only, then
+ *                dead-letter saying that the cause stayed unknown), or deferred (OpenCTI is known to be down: put
+ *                the e-mail back without counting an attempt)
  * @param reason  short machine-readable reason for the headers
  * @param stage   decode, build, work or push
  * @param cause   the exception
  */
 public record Failure(Kind kind, String reason, String stage, Throwable cause) {
 
-    public enum Kind { POISON, TRANSIENT, DEFERRED }
+    public enum Kind { POISON, TRANSIENT, AMBIGUOUS, DEFERRED }
 
     private static final Pattern SECRETS = Pattern.compile(
             "(?i)(bearer\\s+)\\S+|(://[^:/@\\s]+:)[^@\\s]+@|((?:token|password|pass|secret)[\"'=:\\s]+)[^\\s,\"'&]+");
@@ -34,7 +35,14 @@ public record Failure(Kind kind, String reason, String stage, Throwable cause) {
             return new Failure(Kind.POISON, "invalid-bundle", stage, e);
         }
         if (e instanceof OpenCtiException o) {
-            return new Failure(o.isTransient() ? Kind.TRANSIENT : Kind.POISON, o.reason(), stage, e);
+            // UNSUPPORTED_ERROR (ambiguous) is an outage as often as a bad bundle: no quick in-process tries, but
+            // the retry tiers give an outage time to pass, and PIPELINE_MAX_ATTEMPTS bounds a bundle that is bad
+            Kind kind = switch (o.kind()) {
+                case TRANSIENT -> Kind.TRANSIENT;
+                case AMBIGUOUS -> Kind.AMBIGUOUS;
+                case FINAL -> Kind.POISON;
+            };
+            return new Failure(kind, o.reason(), stage, e);
         }
         if (e instanceof CallNotPermittedException) {
             return new Failure(Kind.DEFERRED, "opencti-circuit-open", stage, e);
@@ -64,6 +72,14 @@ public record Failure(Kind kind, String reason, String stage, Throwable cause) {
                 && e.getMessage().startsWith("Requested array size exceeds VM limit");
     }
 
+    /**
+     * The reason recorded when this failure dead-letters the e-mail: an ambiguous failure says that it ran out
+     * of attempts without the cause becoming clear ({@code opencti-unsupported-error-after-retries}).
+     */
+    public String deadLetterReason() {
+        return kind == Kind.AMBIGUOUS ? reason + "-after-retries" : reason;
+    }
+
     public String exceptionClass() {
         return cause == null ? "" : cause.getClass().getName();
     }
@@ -81,6 +97,10 @@ public record Failure(Kind kind, String reason, String stage, Throwable cause) {
             }
             return "****";
         });
+        return truncated(m);
+    }
+
+    static String truncated(String m) {
         return m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "…" : m;
     }
 }

@@ -68,7 +68,7 @@ public final class FailureRouter implements AutoCloseable {
         return switch (failure.kind()) {
             case POISON -> Destination.DEAD_LETTER;
             case DEFERRED -> Destination.WORK_QUEUE;
-            case TRANSIENT -> attemptsBefore + 1 >= maxAttempts ? Destination.DEAD_LETTER : Destination.RETRY;
+            case TRANSIENT, AMBIGUOUS -> attemptsBefore + 1 >= maxAttempts ? Destination.DEAD_LETTER : Destination.RETRY;
         };
     }
 
@@ -89,9 +89,12 @@ public final class FailureRouter implements AutoCloseable {
             int attempts = before + 1;
             String now = clock.instant().toString();
             headers.put(Headers.ATTEMPTS, attempts);
-            headers.put(Headers.FAILURE_REASON, failure.reason());
+            headers.put(Headers.FAILURE_REASON, dest == Destination.DEAD_LETTER ? failure.deadLetterReason()
+                    : failure.reason());
             headers.put(Headers.EXCEPTION_CLASS, failure.exceptionClass());
-            headers.put(Headers.EXCEPTION_MESSAGE, failure.safeMessage());
+            headers.put(Headers.EXCEPTION_MESSAGE, dest == Destination.DEAD_LETTER
+                    && failure.kind() == Failure.Kind.AMBIGUOUS ? Failure.truncated("after " + attempts
+                    + " attempts: " + failure.safeMessage()) : failure.safeMessage());
             headers.put(Headers.STAGE, failure.stage());
             headers.putIfAbsent(Headers.FIRST_FAILURE_AT, now);
             headers.put(Headers.LAST_FAILURE_AT, now);

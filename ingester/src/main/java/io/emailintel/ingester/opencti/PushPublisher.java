@@ -50,10 +50,24 @@ public final class PushPublisher implements BundleSink {
      */
     public static PushPublisher connect(Registration registration, TlsTrust trust, Duration confirmTimeout,
                                         String connectionName) throws IOException, TimeoutException {
+        return connect(registration, trust, null, confirmTimeout, connectionName);
+    }
+
+    /**
+     * As {@link #connect(Registration, TlsTrust, Duration, String)}, with {@code tls} (pycti's
+     * {@code MQ_USE_SSL_*}: {@link PushBrokerTls}) instead of {@code trust} when not null: its trust and client
+     * certificate. Host names stay verified unless its trust accepts anything.
+     */
+    public static PushPublisher connect(Registration registration, TlsTrust trust, javax.net.ssl.SSLContext tls,
+                                        Duration confirmTimeout, String connectionName)
+            throws IOException, TimeoutException {
         Registration.PushBroker b = registration.broker();
         BrokerUri broker = BrokerUri.of(b.useSsl(), b.host(), b.port(), b.vhost(), b.user(), b.pass())
                 .withTrust(trust);
         ConnectionFactory f = broker.connectionFactory();
+        if (tls != null && b.useSsl()) {
+            f.useSslProtocol(tls); // hostname verification, switched on by connectionFactory(), stays on
+        }
         f.setTopologyRecoveryEnabled(false);
         f.setRequestedHeartbeat(ConnectionFactory.DEFAULT_HEARTBEAT);
         f.setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, confirmTimeout.toMillis()));

@@ -7,8 +7,15 @@ package io.emailintel.ingester.opencti;
  * @param pushExchange    the exchange bundles go to
  * @param pushRouting     the routing key for this connector's push queue
  * @param broker          the platform's RabbitMQ, after operator overrides
+ * @param connectorState  the connector's state as the platform holds it (a migrated Python connector's
+ *                        {@code {"last_email_ingestion": …}}), null when none: every ping sends it back
  */
-public record Registration(String connectorUserId, String pushExchange, String pushRouting, PushBroker broker) {
+public record Registration(String connectorUserId, String pushExchange, String pushRouting, PushBroker broker,
+                           String connectorState) {
+
+    public Registration(String connectorUserId, String pushExchange, String pushRouting, PushBroker broker) {
+        this(connectorUserId, pushExchange, pushRouting, broker, null);
+    }
 
     /**
      * The broker OpenCTI listens on. {@link #toString()} hides the password.
@@ -29,6 +36,6 @@ public record Registration(String connectorUserId, String pushExchange, String p
     }
 
     public Registration withBroker(PushBroker newBroker) {
-        return new Registration(connectorUserId, pushExchange, pushRouting, newBroker);
+        return new Registration(connectorUserId, pushExchange, pushRouting, newBroker, connectorState);
     }
 }

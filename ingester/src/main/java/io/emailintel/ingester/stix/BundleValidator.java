@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
 
 /**
  * Structural STIX 2.1 checks on a bundle before it leaves: required common and type-specific properties,
- * id formats, timestamp formats, that every {@code *_ref(s)} resolves to an object in the bundle, and that
- * attached files have safe names, unique ignoring case.
+ * id formats, timestamp formats, that every {@code *_ref(s)} resolves to an object in the bundle, that a report's
+ * name is one OpenCTI accepts ({@link PlatformName}), and that attached files have safe names, unique ignoring
+ * case. A report needs no {@code object_refs}: OpenCTI accepts reports without them, as the Python connector
+ * sends them.
  */
 public final class BundleValidator {
 
@@ -25,7 +27,7 @@ public final class BundleValidator {
     /** No path separators, no leading dot, no control, format (bidi) or separator characters. */
     private static final Pattern SAFE_NAME = Pattern.compile("(?!\\.)[^/\\\\:\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}]+");
     private static final Map<String, List<String>> REQUIRED = Map.of(
-            "report", List.of("created", "modified", "name", "published", "object_refs"),
+            "report", List.of("created", "modified", "name", "published"),
             "identity", List.of("created", "modified", "name"),
             "marking-definition", List.of("created"));
 
@@ -97,6 +99,11 @@ public final class BundleValidator {
         if (created != null && modified != null && validTimestamp(created) && validTimestamp(modified)
                 && Instant.parse(modified).isBefore(Instant.parse(created))) {
             p.add(where + ": modified is before created");
+        }
+        String name = text(o, "name");
+        if ("report".equals(type) && name != null && !name.isBlank() && !PlatformName.accepted(name)) {
+            p.add(where + ": OpenCTI refuses the name " + o.get("name") + " (at least " + PlatformName.MIN_LENGTH
+                    + " characters as it counts them, not only spaces)");
         }
         if ("report".equals(type) && o.has("report_types") && !o.get("report_types").isArray()) {
             p.add(where + ": report_types must be a list");

@@ -52,15 +52,18 @@ public final class ReportBuilder {
         report.put("created", MILLIS.format(created));
         report.put("modified", MILLIS.format(now.isBefore(created) ? created : now));
         report.put("name", name);
-        report.put("description", description(envelope));
+        report.put("description", description(envelope, !options.messageIdReference()));
         report.put("published", DateTimeFormatter.ISO_INSTANT.format(published));
         ArrayNode types = report.putArray("report_types");
         options.reportTypes().forEach(types::add);
         report.put("created_by_ref", authorId);
         report.putArray("object_marking_refs").add(options.tlp().markingId());
-        // STIX requires at least one ref; the author is the one object every report has
-        report.putArray("object_refs").add(authorId);
-        report.set("external_references", f.arrayNode().add(externalReference(envelope)));
+        // No object_refs, as the Python connector (its report class makes them optional and the platform accepts a
+        // report without them): the author there would make every report "contain" the author entity.
+        if (options.messageIdReference()) {
+            // opt-in only: external references are platform entities without markings, readable whatever the TLP
+            report.set("external_references", f.arrayNode().add(externalReference(envelope)));
+        }
         if (!envelope.body().content().isBlank()) {
             report.put("x_opencti_content", BodySanitizer.toSafeHtml(envelope.body()));
         }
@@ -83,11 +86,21 @@ public final class ReportBuilder {
      */
     static final int MAX_NAME_LENGTH = 1000;
 
-    /** The subject; without one, who sent it (the Python connector crashed when the sender was missing too). */
+    /**
+     * The subject, when OpenCTI accepts it as a name ({@link PlatformName}); otherwise who sent it, as the Python
+     * connector names a message without a subject (it crashed when the sender was missing too). A subject the
+     * Python connector could import (one the platform accepts) keeps the Python connector's name and so its id:
+     * the id is computed over Python's {@code lower(strip(name))}, which our strip does not change.
+     */
     static String reportName(Envelope envelope) {
-        String subject = envelope.subject().strip();
-        if (!subject.isEmpty()) {
-            return bounded(subject);
+        String subject = envelope.subject();
+        String stripped = bounded(subject.strip());
+        if (PlatformName.accepted(stripped)) {
+            return stripped;
+        }
+        if (PlatformName.accepted(subject) && subject.length() <= MAX_NAME_LENGTH) {
+            // e.g. " a": too short once stripped, but the Python connector sent it as is and the platform took it
+            return subject;
         }
         EmailAddress author = envelope.author();
         String who = !author.address().isBlank() ? author.address().strip()
@@ -118,13 +131,19 @@ public final class ReportBuilder {
         return identity;
     }
 
-    private static String description(Envelope e) {
+    private static String description(Envelope e, boolean withMessageId) {
         StringBuilder out = new StringBuilder();
         String from = e.author().display();
         out.append("**From:** ").append(from.isBlank() ? "(unknown)" : markdown(from)).append("  \n");
         out.append("**Received:** ").append(DateTimeFormatter.ISO_INSTANT.format(e.receivedAt())).append("  \n");
         out.append("**Subject:** ").append(e.subject().isBlank() ? "(none)" : markdown(e.subject().strip()))
                 .append("  \n");
+        if (withMessageId) {
+            // here, under the report's marking, rather than in an external reference that carries none
+            String messageId = e.source().internetMessageId().strip();
+            out.append("**Message-ID:** ").append(messageId.isEmpty() ? "(none; envelope " + markdown(e.envelopeId())
+                    + ")" : markdown(messageId)).append("  \n");
+        }
         out.append("**Attachments:** ").append(e.attachments().size());
         List<String> findings = new ArrayList<>();
         for (EnvelopeAttachment a : e.attachments()) {

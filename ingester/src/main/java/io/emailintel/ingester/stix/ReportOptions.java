@@ -10,8 +10,11 @@ import java.util.Objects;
  * @param reportTypes     {@code report_types}, non-empty
  * @param authorName      the organization identity that authors the reports
  * @param noTriggerImport set on files so OpenCTI's import connectors leave them alone
+ * @param messageIdReference the Message-ID as an external reference (unmarked in OpenCTI, so readable past the
+ *                           TLP) instead of in the marked description
  */
-public record ReportOptions(Tlp tlp, List<String> reportTypes, String authorName, boolean noTriggerImport) {
+public record ReportOptions(Tlp tlp, List<String> reportTypes, String authorName, boolean noTriggerImport,
+                            boolean messageIdReference) {
 
     public ReportOptions {
         Objects.requireNonNull(tlp, "tlp");
@@ -25,6 +28,6 @@ public record ReportOptions(Tlp tlp, List<String> reportTypes, String authorName
     }
 
     public static ReportOptions defaults() {
-        return new ReportOptions(Tlp.AMBER_STRICT, List.of("threat-report"), "Email Intel Microsoft", false);
+        return new ReportOptions(Tlp.AMBER_STRICT, List.of("threat-report"), "Email Intel Microsoft", false, false);
     }
 }

@@ -13,6 +13,7 @@ import io.emailintel.ingester.opencti.OpenCtiException;
 import io.emailintel.ingester.opencti.Works;
 import io.emailintel.ingester.stix.ReportBuilder;
 import io.emailintel.ingester.stix.ReportOptions;
+import io.emailintel.ingester.stix.Tlp;
 import io.emailintel.ingester.stix.StixBundle;
 import io.emailintel.model.EnvelopeCodec;
 import io.emailintel.model.EnvelopeFixtures;
@@ -87,7 +88,9 @@ class AckAfterConfirmIT {
         Works works = new Works(new LocalWorkApi(), "local", clock, Duration.ofMinutes(1));
         circuit = new OpenCtiCircuit(() -> { }, d -> { }, Duration.ofSeconds(1), gate);
         EnvelopeProcessor processor = new EnvelopeProcessor(new EnvelopeCodec(),
-                new ReportBuilder(ReportOptions.defaults(), clock), works, sink, circuit, d -> { }, Later.NOW, 1,
+                // the Message-ID as an external reference: HeldSink tells the e-mails apart by it
+                new ReportBuilder(new ReportOptions(Tlp.AMBER_STRICT, List.of("threat-report"), "Email Intel Microsoft",
+                        false, true), clock), works, sink, circuit, d -> { }, Later.NOW, 1,
                 Duration.ofMillis(1));
         router = new FailureRouter(connection, topology, 3, clock, "test", Duration.ofSeconds(5));
         consumer = new EnvelopeConsumer(connection, topology, 8, 2, processor, router, works, gate,

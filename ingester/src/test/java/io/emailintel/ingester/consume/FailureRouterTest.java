@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
 import io.emailintel.ingester.consume.FailureRouter.Destination;
+import io.emailintel.ingester.opencti.OpenCtiException;
 import io.emailintel.topology.Headers;
 import io.emailintel.topology.Topology;
 import java.io.IOException;
@@ -33,6 +34,18 @@ class FailureRouterTest {
         assertThat(router.destinationOf(of(Failure.Kind.TRANSIENT), 0)).isEqualTo(Destination.RETRY);
         assertThat(router.destinationOf(of(Failure.Kind.TRANSIENT), 1)).isEqualTo(Destination.RETRY);
         assertThat(router.destinationOf(of(Failure.Kind.TRANSIENT), 2)).isEqualTo(Destination.DEAD_LETTER);
+    }
+
+    @Test
+    void ambiguousFailuresRetryThroughTheTiersThenDeadLetterSayingTheCauseStayedUnknown() {
+        Failure unsupported = Failure.classify(OpenCtiException.ambiguous("opencti-unsupported-error",
+                "OpenCTI GraphQL error UNSUPPORTED_ERROR: Invalid bundle"), "push");
+        assertThat(router.destinationOf(unsupported, 0)).isEqualTo(Destination.RETRY);
+        assertThat(router.destinationOf(unsupported, 1)).isEqualTo(Destination.RETRY);
+        assertThat(router.destinationOf(unsupported, 2)).isEqualTo(Destination.DEAD_LETTER);
+        assertThat(unsupported.reason()).isEqualTo("opencti-unsupported-error");
+        assertThat(unsupported.deadLetterReason()).isEqualTo("opencti-unsupported-error-after-retries");
+        assertThat(of(Failure.Kind.TRANSIENT).deadLetterReason()).isEqualTo("r");
     }
 
     @Test

@@ -37,6 +37,12 @@ class FailureTest {
     }
 
     @Test
+    void anUnsupportedErrorIsAmbiguousAndNeverQuickRetried() {
+        Failure f = Failure.classify(OpenCtiException.ambiguous("opencti-unsupported-error", "Invalid bundle"), "push");
+        assertThat(f.kind()).isEqualTo(Failure.Kind.AMBIGUOUS);
+    }
+
+    @Test
     void brokerAndNetworkErrorsAreTransient() {
         assertThat(Failure.classify(new ConnectException("refused"), "push").kind()).isEqualTo(Failure.Kind.TRANSIENT);
         assertThat(Failure.classify(new IOException("x"), "push").kind()).isEqualTo(Failure.Kind.TRANSIENT);

@@ -57,6 +57,16 @@ class QuickRetryTest {
     }
 
     @Test
+    void ambiguousFailuresAreLeftToTheRetryTiers() {
+        AtomicInteger calls = new AtomicInteger();
+        assertThatThrownBy(() -> retry.run("push", failingTimes(99, calls,
+                OpenCtiException.ambiguous("opencti-unsupported-error", "Invalid bundle"))))
+                .isInstanceOf(OpenCtiException.class);
+        assertThat(calls.get()).isEqualTo(1);
+        assertThat(waits).isEmpty();
+    }
+
+    @Test
     void finalFailuresAreNotRetried() {
         AtomicInteger calls = new AtomicInteger();
         assertThatThrownBy(() -> retry.run("push", failingTimes(99, calls,

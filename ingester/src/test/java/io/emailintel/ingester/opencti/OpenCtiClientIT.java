@@ -108,6 +108,26 @@ class OpenCtiClientIT {
     }
 
     @Test
+    void anUnsupportedErrorFromStixBundlePushIsAmbiguous() {
+        // what sendStixBundle answers for any failure, an outage included (opencti-graphql domain/connector.js)
+        body = "{\"errors\":[{\"message\":\"Invalid bundle\",\"extensions\":{\"code\":\"UNSUPPORTED_ERROR\"}}]}";
+        OpenCtiException e = thrown(() -> client.bundlePush("c", "w", "{}"));
+        assertThat(e.kind()).isEqualTo(OpenCtiException.Kind.AMBIGUOUS);
+        assertThat(e.reason()).isEqualTo("opencti-unsupported-error");
+        assertThat(e.getMessage()).contains("Invalid bundle").contains("outage");
+    }
+
+    @Test
+    void credentialErrorCodesAreAuthFailures() {
+        body = "{\"errors\":[{\"message\":\"2FA\",\"extensions\":{\"code\":\"OTP_REQUIRED\"}}]}";
+        OpenCtiException e = thrown(() -> client.version());
+        assertThat(e.isTransient()).isTrue();
+        assertThat(e.isAuthFailure()).isTrue();
+        body = "{\"errors\":[{\"message\":\"locked\",\"extensions\":{\"code\":\"LOCK_ERROR\"}}]}";
+        assertThat(thrown(() -> client.version()).isAuthFailure()).isFalse();
+    }
+
+    @Test
     void graphQlErrorsThatMeanNotNowAreTransient() {
         body = "{\"errors\":[{\"message\":\"locked\",\"extensions\":{\"code\":\"LOCK_ERROR\"}}]}";
         assertThat(thrown(() -> client.version()).isTransient()).isTrue();
@@ -165,5 +185,46 @@ class OpenCtiClientIT {
     void queueDetailsAreReadInBytes() throws Exception {
         body = "{\"data\":{\"connector\":{\"id\":\"c\",\"connector_queue_details\":{\"messages_number\":3,\"messages_size\":1048577}}}}";
         assertThat(client.queueBytes("c")).isEqualTo(1048577L);
+    }
+
+    @Test
+    void registrationReturnsTheStoredConnectorState() throws Exception {
+        body = "{\"data\":{\"registerConnector\":{\"id\":\"c\",\"connector_state\":\"{\\\"last_email_ingestion\\\":"
+                + "\\\"2025-05-01T00:00:00+00:00\\\"}\",\"connector_user_id\":\"u1\",\"config\":{\"connection\":{\"host\":\"h\","
+                + "\"port\":5672,\"vhost\":\"/\",\"use_ssl\":false,\"user\":\"a\",\"pass\":\"b\"},\"push\":\"q\","
+                + "\"push_routing\":\"r\",\"push_exchange\":\"x\"}}}}";
+        Registration r = client.register("c", "name", List.of("s"));
+        assertThat(r.connectorState()).isEqualTo("{\"last_email_ingestion\":\"2025-05-01T00:00:00+00:00\"}");
+        assertThat(r.withBroker(r.broker()).connectorState()).isEqualTo(r.connectorState());
+    }
+
+    @Test
+    void aStateResetWhileDownRegistersAsNoState() throws Exception {
+        body = "{\"data\":{\"registerConnector\":{\"id\":\"c\",\"connector_state\":\"\",\"connector_state_reset\":true,"
+                + "\"connector_user_id\":\"u1\",\"config\":{\"connection\":{\"host\":\"h\",\"port\":5672,\"vhost\":\"/\","
+                + "\"use_ssl\":false,\"user\":\"a\",\"pass\":\"b\"},\"push\":\"q\",\"push_routing\":\"r\",\"push_exchange\":\"x\"}}}}";
+        assertThat(client.register("c", "name", List.of("s")).connectorState()).isNull();
+    }
+
+    @Test
+    void aPingSendsTheStateAndConnectorInfoAsPyctiDoes() throws Exception {
+        body = "{\"data\":{\"pingConnector\":{\"id\":\"c\",\"connector_state\":\"{\\\"a\\\":1}\","
+                + "\"connector_state_reset\":false}}}";
+        ConnectorApi.PingAnswer answer = client.ping("c", "{\"a\":1}",
+                ConnectorInfo.initial(500).withQueueBytes(600_000_000L));
+        assertThat(answer).isEqualTo(new ConnectorApi.PingAnswer("{\"a\":1}", false));
+        com.fasterxml.jackson.databind.JsonNode sent = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(lastRequest.get());
+        assertThat(sent.path("query").asText()).isEqualTo(OpenCtiClient.PING_CONNECTOR);
+        assertThat(sent.path("variables").path("state").asText()).isEqualTo("{\"a\":1}");
+        com.fasterxml.jackson.databind.JsonNode info = sent.path("variables").path("connectorInfo");
+        assertThat(info.path("run_and_terminate").isBoolean()).isTrue();
+        assertThat(info.path("run_and_terminate").asBoolean()).isFalse();
+        assertThat(info.path("buffering").asBoolean()).isTrue();
+        assertThat(info.path("queue_threshold").asDouble()).isEqualTo(500.0);
+        assertThat(info.path("queue_messages_size").asDouble()).isEqualTo(600.0);
+        assertThat(info.has("next_run_datetime")).isTrue();
+        assertThat(info.path("next_run_datetime").isNull()).isTrue();
+        assertThat(info.path("last_run_datetime").isNull()).isTrue();
     }
 }

@@ -37,8 +37,11 @@ class PushMessagesTest {
     @Test
     void referencesAreCountedOverRefAndRefsProperties() {
         JsonNode report = bundle.objects().get(2);
-        // created_by_ref + one marking + one object ref
-        assertThat(PushMessages.referenceCount(report)).isEqualTo(3);
+        // created_by_ref + one marking (no object_refs, as the Python connector)
+        assertThat(PushMessages.referenceCount(report)).isEqualTo(2);
+        JsonNode withRefs = report.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) withRefs).putArray("object_refs").add("a").add("b");
+        assertThat(PushMessages.referenceCount(withRefs)).isEqualTo(4);
         assertThat(PushMessages.referenceCount(bundle.objects().get(0))).isZero();
     }
 

@@ -38,7 +38,20 @@ class BundleValidatorTest {
     void missingRequiredReportPropertiesAreReported() {
         assertThat(problemsAfter(b -> report(b).remove("published"))).anyMatch(p -> p.contains("published"));
         assertThat(problemsAfter(b -> report(b).put("name", ""))).anyMatch(p -> p.contains("name"));
-        assertThat(problemsAfter(b -> report(b).putArray("object_refs"))).anyMatch(p -> p.contains("object_refs"));
+    }
+
+    @Test
+    void aReportWithoutObjectRefsIsValidAsOpenCtiAcceptsIt() {
+        assertThat(problemsAfter(b -> report(b).remove("object_refs"))).isEmpty();
+    }
+
+    @Test
+    void reportNamesOpenCtiRefusesAreReported() {
+        for (String refused : new String[] {"?", "1", "\u00A0\u00A0", "\u3000", "\uD83C\uDFA3"}) {
+            assertThat(problemsAfter(b -> report(b).put("name", refused))).as("name %s", refused)
+                    .anyMatch(p -> p.contains("OpenCTI refuses the name") || p.contains("missing required property name"));
+        }
+        assertThat(problemsAfter(b -> report(b).put("name", "ab"))).isEmpty();
     }
 
     @Test
@@ -85,7 +98,7 @@ class BundleValidatorTest {
 
     @Test
     void externalReferencesNeedASourceName() {
-        assertThat(problemsAfter(b -> ((ObjectNode) report(b).get("external_references").get(0)).remove("source_name")))
+        assertThat(problemsAfter(b -> report(b).putArray("external_references").addObject().put("external_id", "x")))
                 .anyMatch(p -> p.contains("source_name"));
     }
 

@@ -95,7 +95,7 @@ class ReportBuilderTest {
     @Test
     void optionsChooseTlpReportTypesAuthorAndTriggerFlag() {
         ReportBuilder custom = new ReportBuilder(new ReportOptions(Tlp.GREEN, List.of("internal-report", "x"),
-                "ACME CERT", true), CLOCK);
+                "ACME CERT", true, false), CLOCK);
         StixBundle bundle = custom.build(EnvelopeFixtures.advisory("m1"));
         JsonNode report = object(bundle, "report");
         assertThat(report.get("object_marking_refs").get(0).asText()).isEqualTo(Tlp.GREEN.markingId());
@@ -119,8 +119,60 @@ class ReportBuilderTest {
     }
 
     @Test
-    void externalReferenceCarriesTheInternetMessageId() {
-        JsonNode ref = object(builder.build(EnvelopeFixtures.advisory("m1")), "report").get("external_references").get(0);
+    void theMessageIdIsInTheMarkedDescriptionAndNoExternalReferenceByDefault() {
+        JsonNode report = object(builder.build(EnvelopeFixtures.advisory("m1")), "report");
+        assertThat(report.has("external_references")).as("external references carry no marking in OpenCTI").isFalse();
+        assertThat(report.get("description").asText()).contains("**Message-ID:** \\<m1@mail.example.org\\>");
+    }
+
+    @Test
+    void aReportContainsNoObjectsNotEvenItsAuthor() {
+        StixBundle bundle = builder.build(EnvelopeFixtures.advisory("m1"));
+        assertThat(object(bundle, "report").has("object_refs")).isFalse();
+        assertThat(BundleValidator.problems(bundle.json())).isEmpty();
+    }
+
+    @Test
+    void reportIdsDoNotDependOnWhereTheMessageIdGoes() {
+        ReportBuilder withReference = new ReportBuilder(new ReportOptions(Tlp.AMBER_STRICT, List.of("threat-report"),
+                "Email Intel Microsoft", false, true), CLOCK);
+        Envelope e = base().subject("test report").receivedAt(Instant.parse("2025-05-09T00:00:00Z")).build();
+        assertThat(withReference.build(e).reportId()).isEqualTo(builder.build(e).reportId())
+                .isEqualTo("report--b0caa55e-4863-586e-a34a-8fab9778d85d");
+    }
+
+    @Test
+    void subjectsOpenCtiRefusesFallBackToTheSender() {
+        for (String refused : new String[] {"?", "1", "\u00A0\u00A0", "\u3000", "\uD83C\uDFA3", "\uFEFF\u00A0"}) {
+            Envelope e = base().subject(refused).from(new EmailAddress("Eve", "eve@evil.example")).build();
+            StixBundle bundle = builder.build(e);
+            assertThat(object(bundle, "report").get("name").asText()).as("subject %s", refused)
+                    .isEqualTo("<no subject> from eve@evil.example");
+            assertThat(BundleValidator.problems(bundle.json())).isEmpty();
+        }
+    }
+
+    @Test
+    void subjectsThePythonConnectorCouldImportKeepItsNameAndId() {
+        // the Python connector names the report with the subject as is; pycti's id is over lower(strip(name))
+        for (String subject : new String[] {"ab", "??", "\uD83C\uDFA3\uD83C\uDFA3", "  Hello  ", "\u00A0ab"}) {
+            Envelope e = base().subject(subject).build();
+            StixBundle bundle = builder.build(e);
+            assertThat(bundle.reportId()).as("subject %s", subject).isEqualTo(StixIds.reportId(subject, e.receivedAt()));
+            assertThat(BundleValidator.problems(bundle.json())).isEmpty();
+        }
+        Envelope spaced = base().subject(" a").build();
+        assertThat(object(builder.build(spaced), "report").get("name").asText())
+                .as("too short once stripped, yet accepted as the Python connector sent it").isEqualTo(" a");
+        assertThat(builder.build(spaced).reportId()).isEqualTo(StixIds.reportId("a", spaced.receivedAt()));
+    }
+
+    @Test
+    void externalReferenceCarriesTheInternetMessageIdWhenAskedFor() {
+        ReportBuilder withReference = new ReportBuilder(new ReportOptions(Tlp.AMBER_STRICT, List.of("threat-report"),
+                "Email Intel Microsoft", false, true), CLOCK);
+        JsonNode ref = object(withReference.build(EnvelopeFixtures.advisory("m1")), "report")
+                .get("external_references").get(0);
         assertThat(ref.get("source_name").asText()).isEqualTo("email");
         assertThat(ref.get("external_id").asText()).isEqualTo("<m1@mail.example.org>");
     }

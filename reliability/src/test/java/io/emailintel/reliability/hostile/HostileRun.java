@@ -74,7 +74,9 @@ final class HostileRun {
 
     int ingest(Path out) throws IOException {
         Path yml = dir.resolve("ingester.yml");
-        Files.writeString(yml, pipelineYaml() + "ingester:\n  output: \"dir:" + out + "\"\n");
+        // the Message-ID as an external reference too (not the default): reports() finds the e-mails by it
+        Files.writeString(yml, pipelineYaml() + "ingester:\n  output: \"dir:" + out + "\"\n"
+                + "email_intel_microsoft:\n  message_id_reference: true\n");
         return IngesterCommand.execute("run", "--exit-when-idle", "PT2S", "--config", yml.toString());
     }
 
