@@ -42,6 +42,11 @@ public final class ForwardedMail {
     private ForwardedMail() {
     }
 
+    /** Whether the subject starts with a forward prefix ({@code Fwd:}, {@code FW:}, {@code TR:}, …). */
+    public static boolean isForwardSubject(String subject) {
+        return FORWARD_SUBJECT.matcher(subject == null ? "" : subject).find();
+    }
+
     /** The original sender of a clearly marked inline forward, if this is one. */
     public static Optional<EmailAddress> inlineOriginalSender(String subject, EnvelopeBody body) {
         List<String> lines = BodyText.of(body).lines().toList();

@@ -227,6 +227,13 @@ public final class EnvelopeConsumer implements AutoCloseable {
 
     private void settle(long tag, AMQP.BasicProperties props, byte[] body, EnvelopeProcessor.Attempt attempt) {
         Failure failure = attempt.failure();
+        if (failure == null && attempt.filteredBy() != null) {
+            // triage: skipped by a rule, never silently
+            ack(tag);
+            metrics.filtered(attempt.filteredBy());
+            log.info("envelope {} filtered by rule \"{}\": no report", attempt.envelopeId(), attempt.filteredBy());
+            return;
+        }
         if (failure == null) {
             // measured before the ack: OpenCTI has the report now (push confirmed, or taken by the api)
             Duration latency = metrics.ingested(attempt.receivedAt(), PublishedAt.of(props.getHeaders()));

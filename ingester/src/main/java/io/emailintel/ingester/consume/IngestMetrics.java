@@ -74,6 +74,12 @@ public final class IngestMetrics {
         return d.isNegative() ? Duration.ZERO : d;
     }
 
+    /** {@code emailintel_emails_filtered_total{rule}}: e-mails a triage rule skipped (no report). */
+    void filtered(String rule) {
+        Counter.builder("emailintel.emails.filtered").tag("rule", rule)
+                .description("E-mails skipped by a triage rule").register(registry).increment();
+    }
+
     void deadLettered(String reason) {
         registry.counter("emailintel.emails.dead_lettered", "reason", reason).increment();
     }
