@@ -8,6 +8,8 @@ import io.emailintel.fetcher.graph.GraphClients;
 import io.emailintel.fetcher.graph.GraphMailbox;
 import io.emailintel.fetcher.graph.Sleeper;
 import io.emailintel.fetcher.state.CursorStore;
+import io.emailintel.fetcher.triage.ListingFilter;
+import io.emailintel.triage.TriageSettings;
 import java.time.Clock;
 
 /** Builds the fetcher's parts from the configuration. */
@@ -32,9 +34,16 @@ final class FetcherRuntime {
         var graph = GraphClients.client(config.get(FetcherSettings.GRAPH_BASE_URL), credential,
                 config.get(FetcherSettings.MAX_RETRIES), config.get(FetcherSettings.MAX_RETRY_WAIT), sleeper, clock,
                 metrics::graphResponse);
+        int pageSize = config.get(FetcherSettings.PAGE_SIZE);
         return new GraphMailbox(graph, config.get(FetcherSettings.GRAPH_BASE_URL).toString(),
-                config.get(FetcherSettings.EMAIL), config.get(FetcherSettings.INBOX),
-                config.get(FetcherSettings.PAGE_SIZE), attachmentPolicy(config), clock);
+                config.get(FetcherSettings.EMAIL), config.get(FetcherSettings.INBOX), pageSize,
+                Math.max(pageSize, GraphMailbox.MIN_DELTA_PAGE_SIZE), attachmentPolicy(config), clock,
+                listingFilter(config, metrics));
+    }
+
+    /** The triage rules' skip filter, counting into {@code emailintel_emails_filtered_total{rule}}. */
+    static ListingFilter listingFilter(Config config, FetcherMetrics metrics) {
+        return new ListingFilter(TriageSettings.rules(config), metrics::filtered);
     }
 
     static AttachmentPolicy attachmentPolicy(Config config) {

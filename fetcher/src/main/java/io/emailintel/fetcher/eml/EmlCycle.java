@@ -40,13 +40,17 @@ public final class EmlCycle {
 
     /** What a pass did, for the operator (and the demo's summary). */
     public record Outcome(String cycleId, int read, int published, int alreadySent, int malformed,
-                          int attachmentsKept, Map<String, Integer> attachmentsSkipped) {
+                          int attachmentsKept, Map<String, Integer> attachmentsSkipped, int filtered) {
 
         public String summary() {
             StringBuilder s = new StringBuilder();
             s.append(read).append(" e-mail(s) read, ").append(published).append(" published, ")
                     .append(alreadySent).append(" already sent before, ").append(malformed)
-                    .append(" unreadable (dead-lettered); attachments: ").append(attachmentsKept).append(" kept");
+                    .append(" unreadable (dead-lettered)");
+            if (filtered > 0) {
+                s.append(", ").append(filtered).append(" filtered by triage rules");
+            }
+            s.append("; attachments: ").append(attachmentsKept).append(" kept");
             attachmentsSkipped.forEach((reason, n) -> s.append(", ").append(n).append(" skipped (").append(reason)
                     .append(')'));
             return s.toString();
@@ -63,7 +67,7 @@ public final class EmlCycle {
     private final Duration confirmTimeout;
     private final BooleanSupplier stopRequested;
     private final Listener listener;
-    /** Keys of unreadable files sent to the dead-letter queue: positions, but not envelopes. */
+    /** Keys of unreadable files sent to the dead-letter queue, and of filtered ones: positions, but not envelopes. */
     private final Set<String> deadLettered = new java.util.HashSet<>();
 
     /** Told what a pass does, for metrics. */
@@ -140,7 +144,7 @@ public final class EmlCycle {
             settle(publisher, sent);
         }
         Outcome outcome = new Outcome(cycleId, counts.read, counts.published, counts.alreadySent, counts.malformed,
-                counts.kept, counts.skipped);
+                counts.kept, counts.skipped, counts.filtered);
         log.info("eml cycle {} done: {}", cycleId, outcome.summary());
         return outcome;
     }
@@ -152,6 +156,7 @@ public final class EmlCycle {
         int malformed;
         int kept;
         int pending;
+        int filtered;
         final Map<String, Integer> skipped = new TreeMap<>();
     }
 
@@ -178,8 +183,16 @@ public final class EmlCycle {
                 ? "sha256:" + EnvelopeAttachment.sha256Hex(message.bytes()) : mail.messageId();
         EnvelopeSource source = new EnvelopeSource(EnvelopeSource.KIND_EML_DIR, directory.root().toString(),
                 directory.root().relativize(message.path()).toString(), messageId, mail.messageId());
-        Envelope envelope = publisher.publish(
-                envelopes.envelope(mail, source, message.modified(), cycleId, clock.instant()), message.key());
+        Envelope built = envelopes.envelope(mail, source, message.modified(), cycleId, clock.instant());
+        // triage: a filtered message is a position (remembered, never re-read) but not an envelope
+        if (envelopes.filteredBy(built, source.folder()).isPresent()) {
+            deadLettered.add(message.key());
+            publisher.mark(message.key());
+            counts.filtered++;
+            counts.pending++;
+            return;
+        }
+        Envelope envelope = publisher.publish(built, message.key());
         listener.read(envelope);
         counts.published++;
         counts.pending++;

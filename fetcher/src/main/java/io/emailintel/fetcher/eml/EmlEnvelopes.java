@@ -1,6 +1,9 @@
 package io.emailintel.fetcher.eml;
 
 import io.emailintel.fetcher.graph.AttachmentPolicy;
+import io.emailintel.fetcher.triage.HeaderSelection;
+import io.emailintel.fetcher.triage.ListingFilter;
+import io.emailintel.triage.MailFacts;
 import io.emailintel.model.AttachmentKind;
 import io.emailintel.model.EmailAddress;
 import io.emailintel.model.Envelope;
@@ -17,9 +20,21 @@ import java.util.Optional;
 public final class EmlEnvelopes {
 
     private final AttachmentPolicy policy;
+    private final ListingFilter filter;
 
     public EmlEnvelopes(AttachmentPolicy policy) {
+        this(policy, ListingFilter.none());
+    }
+
+    /** With the triage rules' skip filter (a file is whole: every field is known, nothing left to download). */
+    public EmlEnvelopes(AttachmentPolicy policy, ListingFilter filter) {
         this.policy = policy;
+        this.filter = filter;
+    }
+
+    /** The rule that filters this envelope out before it is published, if any. */
+    Optional<String> filteredBy(Envelope envelope, String what) {
+        return filter.filteredBy(MailFacts.of(envelope), what);
     }
 
     /**
@@ -39,7 +54,9 @@ public final class EmlEnvelopes {
                 .receivedAt(received)
                 .body(mail.body())
                 .fetchCycleId(fetchCycleId)
-                .fetchedAt(fetchedAt);
+                .fetchedAt(fetchedAt)
+                .originalSender(mail.originalSender());
+        HeaderSelection.select(mail.headers()).forEach(h -> b.header(h.name(), h.value()));
         long carried = 0;
         for (ParsedPart part : mail.parts()) {
             AttachmentPolicy.Kind kind = part.kind() == AttachmentKind.ITEM

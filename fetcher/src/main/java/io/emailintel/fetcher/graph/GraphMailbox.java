@@ -42,6 +42,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
+import io.emailintel.fetcher.triage.ListingFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,8 @@ public final class GraphMailbox implements Mailbox {
     private static final Logger log = LoggerFactory.getLogger(GraphMailbox.class);
 
     private static final String[] SELECT = {"id", "subject", "from", "sender", "toRecipients", "ccRecipients",
-            "bccRecipients", "sentDateTime", "receivedDateTime", "body", "internetMessageId", "hasAttachments"};
+            "bccRecipients", "sentDateTime", "receivedDateTime", "body", "internetMessageId", "hasAttachments",
+            "internetMessageHeaders"}; // triage: headers come only when selected (List-Id rules)
     private static final String[] EXPAND = {"attachments($select=id,name,contentType,size,isInline)"};
     private static final String[] DELTA_SELECT = {"id", "receivedDateTime"};
 
@@ -68,6 +70,7 @@ public final class GraphMailbox implements Mailbox {
     private final AttachmentPolicy policy;
     private final Clock clock;
     private volatile String folderId;
+    private final ListingFilter filter;
 
     /**
      * Delta pages carry ids and receivedDateTime only (a few hundred bytes per message), so they are asked for
@@ -84,6 +87,13 @@ public final class GraphMailbox implements Mailbox {
     /** As above, with the delta query's page size given ({@code Prefer: odata.maxpagesize}). */
     public GraphMailbox(GraphServiceClient graph, String baseUrl, String mailbox, String folder, int pageSize,
                         int deltaPageSize, AttachmentPolicy policy, Clock clock) {
+        this(graph, baseUrl, mailbox, folder, pageSize, deltaPageSize, policy, clock, ListingFilter.none());
+    }
+
+    /** As above, with the triage rules' skip filter applied before any attachment is downloaded. */
+    public GraphMailbox(GraphServiceClient graph, String baseUrl, String mailbox, String folder, int pageSize,
+                        int deltaPageSize, AttachmentPolicy policy, Clock clock, ListingFilter filter) {
+        this.filter = filter;
         this.deltaPageSize = deltaPageSize;
         this.graph = graph;
         this.baseUrl = baseUrl.replaceAll("/+$", "");
@@ -92,6 +102,11 @@ public final class GraphMailbox implements Mailbox {
         this.pageSize = pageSize;
         this.policy = policy;
         this.clock = clock;
+    }
+
+    /** The triage skip filter this mailbox applies. */
+    public ListingFilter filter() {
+        return filter;
     }
 
     private void headers(BaseRequestConfiguration rc) {
@@ -244,6 +259,11 @@ public final class GraphMailbox implements Mailbox {
                 throw e;
             }
         }
+        // triage (begin): skip rules decidable from the listing, before any attachment is downloaded
+        if (filter.filteredBy(ListingFacts.of(m), m.getId()).isPresent()) {
+            return Optional.empty();
+        }
+        // triage (end)
         Envelope.Builder b = Envelope.builder()
                 .source(new EnvelopeSource(EnvelopeSource.KIND_GRAPH, mailbox, folder, m.getId(),
                         m.getInternetMessageId()))
@@ -259,6 +279,7 @@ public final class GraphMailbox implements Mailbox {
                         m.getBody().getContent()))
                 .fetchCycleId(fetchCycleId)
                 .fetchedAt(clock.instant());
+        ListingFacts.headers(m).forEach(h -> b.header(h.name(), h.value())); // triage
         List<Attachment> attachments = m.getAttachments();
         if (attachments == null && Boolean.TRUE.equals(m.getHasAttachments())) {
             attachments = graph.users().byUserId(mailbox).messages().byMessageId(m.getId()).attachments()
