@@ -10,6 +10,9 @@ import io.emailintel.model.Envelope;
 import io.emailintel.model.EnvelopeAttachment;
 import io.emailintel.model.EnvelopeSource;
 import io.emailintel.model.SkippedAttachment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -76,6 +79,32 @@ public final class EmlEnvelopes {
             b.skipped(skip.get());
         }
         return b.build();
+    }
+
+    /**
+     * The envelope the eml source would publish for one file, for {@code rules test} (nothing is sent).
+     *
+     * @throws IOException when the file cannot be read or is not a MIME message
+     */
+    public Envelope envelopeOf(Path file, Instant now) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        ParsedEmail mail;
+        try {
+            mail = new MimeMessageReader().read(bytes);
+        } catch (MalformedMailException e) {
+            throw new IOException(file + " is not a readable e-mail: " + e.getMessage(), e);
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        String messageId = mail.messageId().isBlank() ? "sha256:" + EnvelopeAttachment.sha256Hex(bytes)
+                : mail.messageId();
+        EnvelopeSource source = new EnvelopeSource(EnvelopeSource.KIND_EML_DIR, String.valueOf(dir),
+                String.valueOf(file.getFileName()), messageId, mail.messageId());
+        return envelope(mail, source, Files.getLastModifiedTime(file).toInstant(), "rules-test", now);
+    }
+
+    /** Whether the fetcher would filter this envelope out (logs and counts nothing: for {@code rules test}). */
+    public Optional<String> wouldFilter(Envelope envelope, io.emailintel.triage.Rules rules) {
+        return rules.skippedBy(MailFacts.of(envelope)).map(io.emailintel.triage.Rule::name);
     }
 
     /** The sender an operator would recognise, for logs. */

@@ -15,7 +15,7 @@ final class TriageLines {
     static String of(Envelope e, ReportDecision d) {
         StringBuilder out = new StringBuilder();
         if (d.markingOrigin() != null) {
-            out.append("**Marking:** ").append(label(d.tlp())).append(" (")
+            out.append("**Marking:** ").append(d.tlp().label()).append(" (")
                     .append(ReportBuilder.markdown(d.markingOrigin())).append(')');
         }
         if (!d.originalSender().isEmpty()) {
@@ -27,15 +27,5 @@ final class TriageLines {
                     .append("  \n**Forwarded by:** ").append(by.isBlank() ? "(unknown)" : ReportBuilder.markdown(by));
         }
         return out.isEmpty() ? "" : "\n\n" + out;
-    }
-
-    static String label(Tlp tlp) {
-        return switch (tlp) {
-            case CLEAR -> "TLP:CLEAR";
-            case GREEN -> "TLP:GREEN";
-            case AMBER -> "TLP:AMBER";
-            case AMBER_STRICT -> "TLP:AMBER+STRICT";
-            case RED -> "TLP:RED";
-        };
     }
 }

@@ -69,7 +69,7 @@ public final class Triage {
             tlp = marker.get().level();
         }
         if (minimum != null && tlp.ordinal() < minimum.ordinal()) {
-            origin = "the minimum EMAIL_INTEL_MICROSOFT_TLP_MINIMUM, raised from " + name(tlp) + " ("
+            origin = "the minimum EMAIL_INTEL_MICROSOFT_TLP_MINIMUM, raised from " + tlp.label() + " ("
                     + (origin == null ? "the default" : origin) + ")";
             tlp = minimum;
         }
@@ -84,15 +84,5 @@ public final class Triage {
 
     private static Optional<Rule> first(List<Rule> matched, Function<Rule, Object> action) {
         return matched.stream().filter(r -> action.apply(r) != null).findFirst();
-    }
-
-    static String name(Tlp tlp) {
-        return "TLP:" + switch (tlp) {
-            case CLEAR -> "CLEAR";
-            case GREEN -> "GREEN";
-            case AMBER -> "AMBER";
-            case AMBER_STRICT -> "AMBER+STRICT";
-            case RED -> "RED";
-        };
     }
 }
