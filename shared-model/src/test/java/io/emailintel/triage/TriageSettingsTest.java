@@ -75,6 +75,13 @@ class TriageSettingsTest {
     }
 
     @Test
+    void rulesInlineInTheEnvironmentAsFlowYaml() {
+        Config config = ConfigLoader.load(SCHEMA, ConfigInputs.ofEnvironment(Map.of("EMAIL_INTEL_MICROSOFT_RULES",
+                "[{name: newsletters, match: {subject: newsletter}, skip: true}]")));
+        assertThat(TriageSettings.rules(config).names()).containsExactly("newsletters");
+    }
+
+    @Test
     void noRulesConfiguredIsNoRules() {
         Config config = ConfigLoader.load(SCHEMA, ConfigInputs.ofEnvironment(Map.of()));
         assertThat(TriageSettings.rules(config).isEmpty()).isTrue();
