@@ -1,7 +1,11 @@
 package io.emailintel.triage;
 
+import io.emailintel.model.AttachmentKind;
 import io.emailintel.model.EmailAddress;
+import io.emailintel.model.Envelope;
+import io.emailintel.model.EnvelopeAttachment;
 import io.emailintel.model.EnvelopeBody;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -41,6 +45,36 @@ public final class ForwardedMail {
 
     private ForwardedMail() {
     }
+
+    /**
+     * The {@code From} of the one attached e-mail the envelope carries (message/rfc822 content: an .eml
+     * attachment, or a Graph item attachment's MIME when the allow-list lets message/rfc822 through), for envelopes
+     * whose fetcher did not set {@link Envelope#originalSender()}. Only the header block is read: {@code From}
+     * unfolded, as {@code Name <address>} or a bare address; RFC 2047 encoded names are left as written.
+     */
+    public static Optional<EmailAddress> attachedOriginalSender(Envelope envelope) {
+        List<EnvelopeAttachment> messages = envelope.attachments().stream()
+                .filter(a -> a.kind() == AttachmentKind.ITEM && a.mimeType().equalsIgnoreCase("message/rfc822"))
+                .toList();
+        if (messages.size() != 1) {
+            return Optional.empty();
+        }
+        byte[] content = messages.get(0).content();
+        String head = new String(content, 0, Math.min(content.length, HEADER_BYTES), StandardCharsets.ISO_8859_1);
+        int end = head.indexOf("\r\n\r\n");
+        int lf = head.indexOf("\n\n");
+        end = end < 0 ? lf : lf < 0 ? end : Math.min(end, lf);
+        String unfolded = (end < 0 ? head : head.substring(0, end)).replaceAll("\r?\n[ \t]+", " ");
+        for (String line : unfolded.split("\r?\n")) {
+            if (line.regionMatches(true, 0, "From:", 0, 5)) {
+                return parse(line);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Enough for any real header block; a hostile attachment is not read further. */
+    private static final int HEADER_BYTES = 64 * 1024;
 
     /** Whether the subject starts with a forward prefix ({@code Fwd:}, {@code FW:}, {@code TR:}, …). */
     public static boolean isForwardSubject(String subject) {

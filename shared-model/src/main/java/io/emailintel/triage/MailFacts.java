@@ -49,11 +49,15 @@ public record MailFacts(EmailAddress from, EmailAddress originalSender, List<Ema
     }
 
     /**
-     * Everything, from an envelope: the original sender is the attached message's ({@link Envelope#originalSender()})
-     * or, failing that, a clearly marked inline forward's ({@link ForwardedMail}).
+     * Everything, from an envelope: the original sender is the attached message's ({@link Envelope#originalSender()},
+     * else read from the one attached e-mail carried), or, failing that, a clearly marked inline forward's
+     * ({@link ForwardedMail}).
      */
     public static MailFacts of(Envelope e) {
         EmailAddress original = e.originalSender();
+        if (original.isEmpty()) {
+            original = ForwardedMail.attachedOriginalSender(e).orElse(new EmailAddress("", ""));
+        }
         if (original.isEmpty()) {
             original = ForwardedMail.inlineOriginalSender(e.subject(), e.body()).orElse(null);
         }

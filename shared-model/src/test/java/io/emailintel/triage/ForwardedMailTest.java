@@ -72,6 +72,21 @@ class ForwardedMailTest {
     }
 
     @Test
+    void theCarriedAttachedEmailsFromIsTheOriginalSender() {
+        byte[] eml = "Subject: notice\r\nFrom: \"Partner SOC\"\r\n <soc@partner-isac.example>\r\n\r\nFrom: x@y.example\r\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        io.emailintel.model.Envelope e = io.emailintel.model.Envelope.builder()
+                .source(io.emailintel.model.EnvelopeFixtures.source("g")).subject("FW: notice")
+                .from(EmailAddress.of("analyst@corp.example"))
+                .attachment(io.emailintel.model.EnvelopeAttachment.of("notice.eml", "message/rfc822", false,
+                        io.emailintel.model.AttachmentKind.ITEM, eml))
+                .receivedAt(java.time.Instant.EPOCH).fetchCycleId("c").fetchedAt(java.time.Instant.EPOCH).build();
+        assertThat(ForwardedMail.attachedOriginalSender(e))
+                .contains(new EmailAddress("Partner SOC", "soc@partner-isac.example"));
+        assertThat(MailFacts.of(e).effectiveSender().address()).isEqualTo("soc@partner-isac.example");
+    }
+
+    @Test
     void aFromLineInProseIsNotAForward() {
         assertThat(original("Advisory", "From: our point of view a@b.example is compromised.")).isEmpty();
         assertThat(original("Fwd: x", "no separator here at all")).isEmpty();
