@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "fetcher", mixinStandardHelpOptions = true, versionProvider = FetcherCommand.Version.class,
         description = "Reads one Microsoft 365 mailbox folder through Microsoft Graph (read-only) and publishes "
                 + "each e-mail as an envelope to the pipeline queue.",
-        subcommands = {RunCommand.class, StateCommand.class, ResyncCommand.class})
+        subcommands = {RunCommand.class, StateCommand.class, ResyncCommand.class, RulesCommand.class})
 public final class FetcherCommand implements Runnable {
 
     public static void main(String[] args) {

@@ -57,6 +57,12 @@ final class FetcherMetrics {
         attachments(envelope);
     }
 
+    /** {@code emailintel_emails_filtered_total{rule}}: e-mails a triage rule skipped before any download. */
+    void filtered(String rule) {
+        Counter.builder("emailintel.emails.filtered").tag("rule", rule)
+                .description("E-mails skipped by a triage rule").register(registry).increment();
+    }
+
     void published(int count) {
         published.increment(count);
     }

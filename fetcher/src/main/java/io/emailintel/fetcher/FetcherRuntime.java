@@ -9,6 +9,8 @@ import io.emailintel.fetcher.graph.GraphMailbox;
 import io.emailintel.fetcher.graph.Sleeper;
 import io.emailintel.fetcher.graph.SyncMode;
 import io.emailintel.fetcher.state.CursorStore;
+import io.emailintel.fetcher.triage.ListingFilter;
+import io.emailintel.triage.TriageSettings;
 import java.time.Clock;
 
 /** Builds the fetcher's parts from the configuration. */
@@ -38,7 +40,12 @@ final class FetcherRuntime {
                 config.get(FetcherSettings.EMAIL), config.get(FetcherSettings.INBOX), pageSize,
                 Math.max(pageSize, GraphMailbox.MIN_DELTA_PAGE_SIZE), attachmentPolicy(config), clock,
                 SyncMode.of(config.get(FetcherSettings.SYNC_MODE), config.get(FetcherSettings.GRAPH_BASE_URL)),
-                config.get(FetcherSettings.SYNC_OVERLAP));
+                config.get(FetcherSettings.SYNC_OVERLAP), listingFilter(config, metrics));
+    }
+
+    /** The triage rules' skip filter, counting into {@code emailintel_emails_filtered_total{rule}}. */
+    static ListingFilter listingFilter(Config config, FetcherMetrics metrics) {
+        return new ListingFilter(TriageSettings.rules(config), metrics::filtered);
     }
 
     static AttachmentPolicy attachmentPolicy(Config config) {

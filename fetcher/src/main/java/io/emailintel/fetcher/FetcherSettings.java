@@ -8,6 +8,7 @@ import io.emailintel.config.ConfigSchema;
 import io.emailintel.config.ConfigSource;
 import io.emailintel.config.Setting;
 import io.emailintel.config.ValueTypes;
+import io.emailintel.triage.TriageSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -184,7 +185,7 @@ final class FetcherSettings {
             CLIENT_CERTIFICATE_PASSWORD, EMAIL, INBOX, RELATIVE_IMPORT_START_DATE, ATTACHMENTS_MIME_TYPES,
             ATTACHMENTS_MAX_BYTES, ATTACHMENTS_MAX_TOTAL_BYTES, INCLUDE_INLINE_ATTACHMENTS, GRAPH_BASE_URL,
             AUTHORITY_HOST, PAGE_SIZE, MAX_RETRIES, MAX_RETRY_WAIT, SYNC_MODE, SYNC_OVERLAP, DURATION_PERIOD, CONFIRM_TIMEOUT,
-            STATE_DIR);
+            STATE_DIR, TriageSettings.RULES, TriageSettings.RULES_FILE);
 
     /** Exactly one credential: a client secret or a client certificate. */
     static final ConfigRule ONE_CREDENTIAL = config -> {
@@ -223,6 +224,7 @@ final class FetcherSettings {
     };
 
     static ConfigSchema schema() {
-        return CommonSettings.schema("fetcher", OWN, List.of(SOURCE_NEEDS_ITS_SETTINGS, ONE_CREDENTIAL));
+        return CommonSettings.schema("fetcher", OWN, List.of(SOURCE_NEEDS_ITS_SETTINGS, ONE_CREDENTIAL,
+                TriageSettings.RULES_VALID));
     }
 }

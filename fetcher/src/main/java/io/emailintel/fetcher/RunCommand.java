@@ -161,14 +161,22 @@ final class RunCommand implements Callable<Integer> {
                 config.get(FetcherSettings.EMAIL), config.get(FetcherSettings.INBOX),
                 config.get(FetcherSettings.RELATIVE_IMPORT_START_DATE), config.get(FetcherSettings.SYNC_OVERLAP),
                 config.get(FetcherSettings.CONFIRM_TIMEOUT), stop::get, metrics);
-        return pass("fetch", clock, health, () -> cycle.run().published());
+        return pass("fetch", clock, health, () -> {
+            int published = cycle.run().published();
+            int filtered = mailbox.filter().takeCount();
+            if (filtered > 0) {
+                log.info("fetch cycle: {} e-mail(s) filtered by triage rules", filtered);
+            }
+            return published;
+        });
     }
 
     /** One pass over FETCHER_EML_DIR; the summary goes to standard output as well as to the log. */
     private boolean emlCycle(Config config, Connection connection, Topology topology, Clock clock,
                              FetcherMetrics metrics, Health health) {
         EmlCycle cycle = new EmlCycle(config.get(FetcherSettings.EML_DIR), config.get(FetcherSettings.STATE_DIR),
-                new EmlEnvelopes(FetcherRuntime.attachmentPolicy(config)), connection, topology, clock,
+                new EmlEnvelopes(FetcherRuntime.attachmentPolicy(config), FetcherRuntime.listingFilter(config, metrics)),
+                connection, topology, clock,
                 config.get(FetcherSettings.CONFIRM_TIMEOUT), stop::get, new EmlCycle.Listener() {
                     @Override
                     public void read(io.emailintel.model.Envelope envelope) {

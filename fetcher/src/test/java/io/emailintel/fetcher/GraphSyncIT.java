@@ -3,6 +3,7 @@ package io.emailintel.fetcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Connection;
+import io.emailintel.fetcher.triage.ListingFilter;
 import io.emailintel.fetcher.fake.FakeGraph;
 import io.emailintel.fetcher.graph.AttachmentPolicy;
 import io.emailintel.fetcher.graph.GraphClients;
@@ -61,7 +62,7 @@ class GraphSyncIT {
                 Duration.ofMinutes(2), d -> { }, Clock.systemUTC());
         return new GraphMailbox(client, graph.baseUrl(), GraphFixture.MAILBOX, "Inbox", 3, 3,
                 new AttachmentPolicy(List.of("text/plain"), 1024 * 1024, 4 * 1024 * 1024, false), Clock.systemUTC(),
-                mode, Duration.ofMinutes(10));
+                mode, Duration.ofMinutes(10), ListingFilter.none());
     }
 
     @Test

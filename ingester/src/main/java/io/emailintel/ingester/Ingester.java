@@ -26,6 +26,9 @@ import io.emailintel.ingester.opencti.Works;
 import io.emailintel.ingester.stix.ReportBuilder;
 import io.emailintel.ingester.stix.ReportOptions;
 import io.emailintel.ingester.stix.Tlp;
+import io.emailintel.ingester.triage.TlpPolicy;
+import io.emailintel.ingester.triage.Triage;
+import io.emailintel.triage.TriageSettings;
 import io.emailintel.model.EnvelopeCodec;
 import io.emailintel.ops.Health;
 import io.emailintel.retry.RetryPolicy;
@@ -157,11 +160,10 @@ final class Ingester implements AutoCloseable {
                     health.up("opencti", "registered");
                 }
             });
-            ReportOptions options = new ReportOptions(Tlp.fromSetting(config.get(IngesterSettings.TLP_LEVEL)),
-                    config.get(IngesterSettings.REPORT_TYPES), config.get(IngesterSettings.AUTHOR_NAME),
-                    config.get(IngesterSettings.NO_TRIGGER_IMPORT), config.get(IngesterSettings.MESSAGE_ID_REFERENCE));
+            ReportOptions options = reportOptions(config);
             EnvelopeProcessor processor = new EnvelopeProcessor(new EnvelopeCodec(), new ReportBuilder(options, clock),
-                    works, sink, circuit, sleeper, Later.SYSTEM, config.get(IngesterSettings.QUICK_RETRIES),
+                    triage(config, options), works, sink, circuit, sleeper, Later.SYSTEM,
+                    config.get(IngesterSettings.QUICK_RETRIES),
                     config.get(IngesterSettings.QUICK_RETRY_BACKOFF));
             FailureRouter router = new FailureRouter(pipeline, topology, config.get(CommonSettings.MAX_ATTEMPTS),
                     clock, instance, timeout);
@@ -205,6 +207,25 @@ final class Ingester implements AutoCloseable {
             pipeline.abort();
             throw e;
         }
+    }
+
+    /** The triage rules and TLP policy over the configured defaults. */
+    static Triage triage(Config config, ReportOptions options) {
+        String minimum = config.get(IngesterSettings.TLP_MINIMUM);
+        Triage triage = new Triage(TriageSettings.rules(config), options,
+                TlpPolicy.fromSetting(config.get(IngesterSettings.TLP_MARKERS)),
+                minimum == null ? null : Tlp.fromSetting(minimum));
+        if (!triage.rules().isEmpty()) {
+            log.info("triage rules: {}", String.join(", ", triage.rules().names()));
+        }
+        return triage;
+    }
+
+    /** The configured report defaults. */
+    static ReportOptions reportOptions(Config config) {
+        return new ReportOptions(Tlp.fromSetting(config.get(IngesterSettings.TLP_LEVEL)),
+                config.get(IngesterSettings.REPORT_TYPES), config.get(IngesterSettings.AUTHOR_NAME),
+                config.get(IngesterSettings.NO_TRIGGER_IMPORT), config.get(IngesterSettings.MESSAGE_ID_REFERENCE));
     }
 
     private static BundleSink sink(Config config, IngesterOutput output, OpenCtiClient client,

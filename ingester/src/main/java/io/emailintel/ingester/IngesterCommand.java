@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ingester", mixinStandardHelpOptions = true, versionProvider = IngesterCommand.Version.class,
         description = "Consumes e-mail envelopes from the pipeline queue, turns each into a STIX 2.1 report "
                 + "and sends it to OpenCTI.",
-        subcommands = {RunCommand.class})
+        subcommands = {RunCommand.class, RulesCommand.class})
 public final class IngesterCommand implements Runnable {
 
     public static void main(String[] args) {

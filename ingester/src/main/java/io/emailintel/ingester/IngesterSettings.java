@@ -9,6 +9,7 @@ import io.emailintel.config.Setting;
 import io.emailintel.config.ValueType;
 import io.emailintel.config.ValueTypes;
 import io.emailintel.ingester.opencti.PushBrokerTls;
+import io.emailintel.triage.TriageSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,6 +120,20 @@ final class IngesterSettings {
     static final Setting<String> AUTHOR_NAME = Setting.builder("email_intel_microsoft.author_name", ValueTypes.STRING)
             .defaultValue("Email Intel Microsoft")
             .description("Name of the organization identity that authors every report.")
+            .build();
+
+    static final Setting<String> TLP_MARKERS = Setting.builder("email_intel_microsoft.tlp_markers",
+                    ValueTypes.oneOf("off", "raise", "trust"))
+            .defaultValue("raise")
+            .description("What TLP markers in the subject and body (TLP:RED, [TLP: AMBER], …) do: off (ignored), "
+                    + "raise (can only make the marking stricter than the rule's or the default) or trust (the "
+                    + "e-mail's marking decides). Several markers: the strictest.")
+            .build();
+
+    static final Setting<String> TLP_MINIMUM = Setting.builder("email_intel_microsoft.tlp_minimum",
+                    ValueTypes.oneOf("clear", "white", "green", "amber", "amber+strict", "red"))
+            .description("The least strict marking any report may get, whatever rules and markers say (unset: "
+                    + "no minimum).")
             .build();
 
     static final Setting<String> MQ_HOST = Setting.builder("mq.host", ValueTypes.STRING)
@@ -239,7 +254,8 @@ final class IngesterSettings {
 
     static final List<Setting<?>> OWN = List.of(OUTPUT, OPENCTI_URL, OPENCTI_TOKEN, OPENCTI_SSL_VERIFY, CONNECTOR_ID,
             CONNECTOR_NAME, CONNECTOR_SCOPE, QUEUE_PROTOCOL, VALIDATE_BEFORE_IMPORT, QUEUE_THRESHOLD, TLP_LEVEL, REPORT_TYPES,
-            NO_TRIGGER_IMPORT, MESSAGE_ID_REFERENCE, AUTHOR_NAME, MQ_HOST, MQ_PORT, MQ_VHOST, MQ_USE_SSL, MQ_USER, MQ_PASS,
+            NO_TRIGGER_IMPORT, MESSAGE_ID_REFERENCE, AUTHOR_NAME, TriageSettings.RULES, TriageSettings.RULES_FILE, TLP_MARKERS,
+            TLP_MINIMUM, MQ_HOST, MQ_PORT, MQ_VHOST, MQ_USE_SSL, MQ_USER, MQ_PASS,
             MQ_USE_SSL_CA, MQ_USE_SSL_CERT, MQ_USE_SSL_KEY, MQ_USE_SSL_PASSPHRASE, MQ_USE_SSL_REJECT_UNAUTHORIZED, PREFETCH,
             CONCURRENCY, WORK_QUIET_PERIOD, PUSH_TIMEOUT, QUICK_RETRIES, QUICK_RETRY_BACKOFF, CIRCUIT_PROBE_INTERVAL,
             PING_INTERVAL, SHUTDOWN_GRACE);
@@ -295,6 +311,6 @@ final class IngesterSettings {
     /** The ingester's schema: common settings, then its own. */
     static ConfigSchema schema() {
         return CommonSettings.schema("ingester", OWN, List.of(OPENCTI_NEEDS_ITS_SETTINGS, CONNECTOR_ID_NOT_THE_PLACEHOLDER,
-                MQ_TLS_USABLE));
+                MQ_TLS_USABLE, TriageSettings.RULES_VALID));
     }
 }

@@ -177,7 +177,7 @@ class IngesterIT {
         Pipeline p = pipeline(broker, info);
         start(p, Map.of());
         String json = new String(new EnvelopeCodec().encode(envelope(1, "c1")), StandardCharsets.UTF_8)
-                .replace("\"schemaVersion\":\"1.0\"", "\"schemaVersion\":\"2.0\"");
+                .replace("\"schemaVersion\":\"" + io.emailintel.model.Envelope.SCHEMA_VERSION + "\"", "\"schemaVersion\":\"2.0\"");
         assertThat(json).contains("\"schemaVersion\":\"2.0\"");
         p.publish(json.getBytes(StandardCharsets.UTF_8));
 

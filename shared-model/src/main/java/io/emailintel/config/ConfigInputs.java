@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -103,6 +104,14 @@ public record ConfigInputs(Map<String, String> yaml, Path yamlFile, Map<String, 
     }
 
     private static String text(Object v) {
+        if (v instanceof Collection<?> list && list.stream().anyMatch(i -> i instanceof Map || i instanceof Collection)) {
+            // a structured list (the triage rules) stays YAML, in flow style on one line, for its setting to parse
+            DumperOptions flow = new DumperOptions();
+            flow.setDefaultFlowStyle(DumperOptions.FlowStyle.FLOW);
+            flow.setSplitLines(false);
+            flow.setWidth(Integer.MAX_VALUE);
+            return new Yaml(flow).dump(list).strip();
+        }
         if (v instanceof Collection<?> list) {
             return list.stream().map(ConfigInputs::text).collect(Collectors.joining(","));
         }

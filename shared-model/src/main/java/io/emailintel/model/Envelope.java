@@ -29,14 +29,22 @@ import java.util.UUID;
  * @param skippedAttachments the attachments not carried, with the reason
  * @param fetchCycleId       the fetch cycle that produced this envelope (one OpenCTI work per cycle)
  * @param fetchedAt          when the fetcher built the envelope (UTC)
+ * @param headers            the message headers useful to triage rules (since 1.1; empty when absent, as in a 1.0
+ *                           envelope): bulky transport headers such as {@code Received} and signatures are left out
+ * @param originalSender     the {@code From} of the e-mail this one forwards as an attached message (since 1.1;
+ *                           empty when it forwards none, or when the fetcher could not read the attached message)
  */
 public record Envelope(String schemaVersion, String envelopeId, EnvelopeSource source, String subject,
                        EmailAddress from, EmailAddress sender, Recipients recipients, Instant sentAt,
                        Instant receivedAt, EnvelopeBody body, List<EnvelopeAttachment> attachments,
-                       List<SkippedAttachment> skippedAttachments, String fetchCycleId, Instant fetchedAt) {
+                       List<SkippedAttachment> skippedAttachments, String fetchCycleId, Instant fetchedAt,
+                       List<EnvelopeHeader> headers, EmailAddress originalSender) {
 
-    /** The schema version this code writes. */
-    public static final String SCHEMA_VERSION = "1.0";
+    /**
+     * The schema version this code writes. 1.1 added the optional {@code headers} and {@code originalSender}; a 1.0
+     * reader ignores them, and a 1.0 envelope reads here with both empty.
+     */
+    public static final String SCHEMA_VERSION = "1.1";
     /** The major version this code reads. */
     public static final int SCHEMA_MAJOR = 1;
 
@@ -54,6 +62,26 @@ public record Envelope(String schemaVersion, String envelopeId, EnvelopeSource s
         body = body == null ? EnvelopeBody.empty() : body;
         attachments = attachments == null ? List.of() : List.copyOf(attachments);
         skippedAttachments = skippedAttachments == null ? List.of() : List.copyOf(skippedAttachments);
+        headers = headers == null ? List.of() : List.copyOf(headers);
+        originalSender = originalSender == null ? new EmailAddress("", "") : originalSender;
+    }
+
+    /** The same e-mail with another body and attachments (the fetcher's size limit cuts them). */
+    public Envelope withContent(EnvelopeBody newBody, List<EnvelopeAttachment> newAttachments,
+                                List<SkippedAttachment> newSkipped) {
+        return new Envelope(schemaVersion, envelopeId, source, subject, from, sender, recipients, sentAt, receivedAt,
+                newBody, newAttachments, newSkipped, fetchCycleId, fetchedAt, headers, originalSender);
+    }
+
+    /** The values of a header, matched case-insensitively, in message order. */
+    public List<String> header(String name) {
+        List<String> values = new ArrayList<>();
+        for (EnvelopeHeader h : headers) {
+            if (h.name().equalsIgnoreCase(name)) {
+                values.add(h.value());
+            }
+        }
+        return values;
     }
 
     private static void requireText(String value, String field) {
@@ -106,6 +134,8 @@ public record Envelope(String schemaVersion, String envelopeId, EnvelopeSource s
         private final List<SkippedAttachment> skipped = new ArrayList<>();
         private String fetchCycleId;
         private Instant fetchedAt;
+        private final List<EnvelopeHeader> headers = new ArrayList<>();
+        private EmailAddress originalSender;
 
         private Builder() {
         }
@@ -176,10 +206,20 @@ public record Envelope(String schemaVersion, String envelopeId, EnvelopeSource s
             return this;
         }
 
+        public Builder header(String name, String value) {
+            this.headers.add(new EnvelopeHeader(name, value));
+            return this;
+        }
+
+        public Builder originalSender(EmailAddress originalSender) {
+            this.originalSender = originalSender;
+            return this;
+        }
+
         public Envelope build() {
             String id = envelopeId != null ? envelopeId : source == null ? null : stableId(source);
             return new Envelope(SCHEMA_VERSION, id, source, subject, from, sender, recipients, sentAt, receivedAt,
-                    body, attachments, skipped, fetchCycleId, fetchedAt);
+                    body, attachments, skipped, fetchCycleId, fetchedAt, headers, originalSender);
         }
     }
 }

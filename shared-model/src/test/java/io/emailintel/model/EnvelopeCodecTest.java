@@ -29,10 +29,33 @@ class EnvelopeCodecTest {
     void writesTimesAsIsoStringsAndContentAsBase64() throws Exception {
         ObjectNode tree = (ObjectNode) json.readTree(codec.encode(EnvelopeFixtures.advisory("x")));
         assertThat(tree.get("receivedAt").asText()).isEqualTo("2025-05-09T10:11:12Z");
-        assertThat(tree.get("schemaVersion").asText()).isEqualTo("1.0");
+        assertThat(tree.get("schemaVersion").asText()).isEqualTo("1.1");
         assertThat(tree.at("/attachments/0/content").asText()).isEqualTo("JVBERi0xLjQKJSVFT0YK");
         assertThat(tree.at("/attachments/0/kind").asText()).isEqualTo("FILE");
         assertThat(tree.at("/skippedAttachments/0/reason").asText()).isEqualTo("NOT_ALLOWED");
+    }
+
+    @Test
+    void headersAndOriginalSenderRoundTrip() throws Exception {
+        Envelope envelope = Envelope.builder().source(EnvelopeFixtures.source("h"))
+                .receivedAt(Instant.parse("2025-01-01T00:00:00Z")).fetchCycleId("c").fetchedAt(Instant.EPOCH)
+                .header("List-Id", "Alerts <alerts.isac.example>").header("X-Tlp", "AMBER")
+                .originalSender(new EmailAddress("ISAC", "alerts@isac.example")).build();
+        Envelope back = codec.decode(codec.encode(envelope));
+        assertThat(back).isEqualTo(envelope);
+        assertThat(back.header("list-id")).containsExactly("Alerts <alerts.isac.example>");
+    }
+
+    @Test
+    void aVersionOneZeroEnvelopeReadsWithoutHeadersOrOriginalSender() throws Exception {
+        ObjectNode tree = (ObjectNode) json.readTree(codec.encode(EnvelopeFixtures.advisory("old")));
+        tree.remove("headers");
+        tree.remove("originalSender");
+        tree.put("schemaVersion", "1.0");
+        Envelope back = codec.decode(json.writeValueAsBytes(tree));
+        assertThat(back.headers()).isEmpty();
+        assertThat(back.originalSender().isEmpty()).isTrue();
+        assertThat(back.schemaVersion()).isEqualTo("1.0");
     }
 
     @Test

@@ -41,13 +41,17 @@ public final class EmlCycle {
 
     /** What a pass did, for the operator (and the demo's summary). */
     public record Outcome(String cycleId, int read, int published, int alreadySent, int malformed,
-                          int attachmentsKept, Map<String, Integer> attachmentsSkipped) {
+                          int attachmentsKept, Map<String, Integer> attachmentsSkipped, int filtered) {
 
         public String summary() {
             StringBuilder s = new StringBuilder();
             s.append(read).append(" e-mail(s) read, ").append(published).append(" published, ")
                     .append(alreadySent).append(" already sent before, ").append(malformed)
-                    .append(" unreadable (dead-lettered); attachments: ").append(attachmentsKept).append(" kept");
+                    .append(" unreadable (dead-lettered)");
+            if (filtered > 0) {
+                s.append(", ").append(filtered).append(" filtered by triage rules");
+            }
+            s.append("; attachments: ").append(attachmentsKept).append(" kept");
             attachmentsSkipped.forEach((reason, n) -> s.append(", ").append(n).append(" skipped (").append(reason)
                     .append(')'));
             return s.toString();
@@ -64,7 +68,7 @@ public final class EmlCycle {
     private final Duration confirmTimeout;
     private final BooleanSupplier stopRequested;
     private final Listener listener;
-    /** Keys of unreadable files sent to the dead-letter queue: positions, but not envelopes. */
+    /** Keys of unreadable files sent to the dead-letter queue, and of filtered ones: positions, but not envelopes. */
     private final Set<String> deadLettered = new java.util.HashSet<>();
 
     /** Told what a pass does, for metrics. */
@@ -132,7 +136,7 @@ public final class EmlCycle {
             commit(inFlight, sent);
         }
         Outcome outcome = new Outcome(cycleId, counts.read, counts.published, counts.alreadySent, counts.malformed,
-                counts.kept, counts.skipped);
+                counts.kept, counts.skipped, counts.filtered);
         log.info("eml cycle {} done: {}", cycleId, outcome.summary());
         return outcome;
     }
@@ -144,6 +148,7 @@ public final class EmlCycle {
         int malformed;
         int kept;
         int uncommitted;
+        int filtered;
         final Map<String, Integer> skipped = new TreeMap<>();
     }
 
@@ -168,8 +173,16 @@ public final class EmlCycle {
                 ? "sha256:" + EnvelopeAttachment.sha256Hex(message.bytes()) : mail.messageId();
         EnvelopeSource source = new EnvelopeSource(EnvelopeSource.KIND_EML_DIR, directory.root().toString(),
                 directory.root().relativize(message.path()).toString(), messageId, mail.messageId());
-        EnvelopeSize.Fitted fitted = publisher.encode(
-                envelopes.envelope(mail, source, message.modified(), cycleId, clock.instant()));
+        Envelope built = envelopes.envelope(mail, source, message.modified(), cycleId, clock.instant());
+        // triage: a filtered message is a position (remembered, never re-read) but not an envelope
+        if (envelopes.filteredBy(built, source.folder()).isPresent()) {
+            deadLettered.add(message.key());
+            inFlight.mark(message.key());
+            counts.filtered++;
+            counts.uncommitted++;
+            return;
+        }
+        EnvelopeSize.Fitted fitted = publisher.encode(built);
         Envelope envelope = fitted.envelope();
         String file = message.key().substring(0, message.key().lastIndexOf(':'));
         inFlight.track(message.key(), publisher.publish(fitted).thenRun(() -> log.info(

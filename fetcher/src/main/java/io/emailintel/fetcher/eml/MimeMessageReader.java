@@ -3,6 +3,7 @@ package io.emailintel.fetcher.eml;
 import io.emailintel.model.AttachmentKind;
 import io.emailintel.model.EmailAddress;
 import io.emailintel.model.EnvelopeBody;
+import io.emailintel.model.EnvelopeHeader;
 import io.emailintel.model.Recipients;
 import jakarta.mail.Address;
 import jakarta.mail.BodyPart;
@@ -86,9 +87,41 @@ final class MimeMessageReader {
                     sent == null ? null : sent.toInstant(),
                     receivedAt(message, sent),
                     body,
-                    parts);
+                    parts,
+                    headers(message),
+                    originalSender(parts));
         } catch (MessagingException | IOException e) {
             throw new MalformedMailException("not a readable MIME message: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every header, unfolded and decoded (RFC 2047), in message order. */
+    private static List<EnvelopeHeader> headers(MimeMessage message) throws MessagingException {
+        List<EnvelopeHeader> out = new ArrayList<>();
+        var all = message.getAllHeaders();
+        while (all.hasMoreElements()) {
+            jakarta.mail.Header h = all.nextElement();
+            String value = h.getValue() == null ? "" : MimeUtility.unfold(h.getValue());
+            out.add(new EnvelopeHeader(h.getName(), decodeName(value)));
+        }
+        return out;
+    }
+
+    /**
+     * The sender of the forwarded e-mail when the message forwards exactly one as an attachment (message/rfc822):
+     * Outlook's "Forward as attachment", Gmail's "Forward as attachment". Several attached e-mails are a bundle,
+     * not a forward of one sender's message.
+     */
+    private EmailAddress originalSender(List<ParsedPart> parts) {
+        List<ParsedPart> messages = parts.stream().filter(p -> p.kind() == AttachmentKind.ITEM).toList();
+        if (messages.size() != 1) {
+            return new EmailAddress("", "");
+        }
+        try {
+            MimeMessage attached = new MimeMessage(session, new ByteArrayInputStream(messages.get(0).content()));
+            return first(addresses(attached, "From"));
+        } catch (MessagingException e) {
+            return new EmailAddress("", ""); // unreadable attached e-mail: rules see the forwarder
         }
     }
 

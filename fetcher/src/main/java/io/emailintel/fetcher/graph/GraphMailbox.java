@@ -44,6 +44,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntFunction;
+import io.emailintel.fetcher.triage.ListingFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,8 @@ public final class GraphMailbox implements Mailbox {
     private static final Logger log = LoggerFactory.getLogger(GraphMailbox.class);
 
     private static final String[] SELECT = {"id", "subject", "from", "sender", "toRecipients", "ccRecipients",
-            "bccRecipients", "sentDateTime", "receivedDateTime", "body", "internetMessageId", "hasAttachments"};
+            "bccRecipients", "sentDateTime", "receivedDateTime", "body", "internetMessageId", "hasAttachments",
+            "internetMessageHeaders"}; // triage: headers come only when selected (List-Id rules)
     private static final String[] EXPAND = {"attachments($select=id,name,contentType,size,isInline)"};
     private static final String[] DELTA_SELECT = {"id", "receivedDateTime"};
 
@@ -73,6 +75,7 @@ public final class GraphMailbox implements Mailbox {
     private final Duration watermarkOverlap;
     private final DeltaRound round = new DeltaRound();
     private volatile String folderId;
+    private final ListingFilter filter;
 
     /**
      * What a cursor holds in place of a delta link where message delta is not offered (watermark mode): every
@@ -96,17 +99,25 @@ public final class GraphMailbox implements Mailbox {
     public GraphMailbox(GraphServiceClient graph, String baseUrl, String mailbox, String folder, int pageSize,
                         int deltaPageSize, AttachmentPolicy policy, Clock clock) {
         this(graph, baseUrl, mailbox, folder, pageSize, deltaPageSize, policy, clock, SyncMode.DELTA,
-                Duration.ZERO);
+                Duration.ZERO, ListingFilter.none());
+    }
+
+    /** As above, with the triage rules' skip filter applied before any attachment is downloaded. */
+    public GraphMailbox(GraphServiceClient graph, String baseUrl, String mailbox, String folder, int pageSize,
+                        int deltaPageSize, AttachmentPolicy policy, Clock clock, ListingFilter filter) {
+        this(graph, baseUrl, mailbox, folder, pageSize, deltaPageSize, policy, clock, SyncMode.DELTA,
+                Duration.ZERO, filter);
     }
 
     /**
-     * As above, in the given sync mode. With {@link SyncMode#WATERMARK} there is no delta query: each cycle lists
-     * what was received since the watermark minus {@code watermarkOverlap} (mail moved in later with an older
-     * receivedDateTime is missed).
+     * As above, in the given sync mode and with the triage skip filter. With {@link SyncMode#WATERMARK} there is
+     * no delta query: each cycle lists what was received since the watermark minus {@code watermarkOverlap}
+     * (mail moved in later with an older receivedDateTime is missed).
      */
     public GraphMailbox(GraphServiceClient graph, String baseUrl, String mailbox, String folder, int pageSize,
                         int deltaPageSize, AttachmentPolicy policy, Clock clock, SyncMode syncMode,
-                        Duration watermarkOverlap) {
+                        Duration watermarkOverlap, ListingFilter filter) {
+        this.filter = filter;
         this.deltaPageSize = new PageSize(deltaPageSize);
         this.graph = graph;
         this.baseUrl = baseUrl.replaceAll("/+$", "");
@@ -122,6 +133,11 @@ public final class GraphMailbox implements Mailbox {
     @Override
     public boolean offersDelta() {
         return offersDelta;
+    }
+
+    /** The triage skip filter this mailbox applies. */
+    public ListingFilter filter() {
+        return filter;
     }
 
     private void headers(BaseRequestConfiguration rc) {
@@ -305,6 +321,11 @@ public final class GraphMailbox implements Mailbox {
                 throw e;
             }
         }
+        // triage (begin): skip rules decidable from the listing, before any attachment is downloaded
+        if (filter.filteredBy(ListingFacts.of(m), m.getId()).isPresent()) {
+            return Optional.empty();
+        }
+        // triage (end)
         Envelope.Builder b = Envelope.builder()
                 .source(new EnvelopeSource(EnvelopeSource.KIND_GRAPH, mailbox, folder, m.getId(),
                         m.getInternetMessageId()))
@@ -320,6 +341,7 @@ public final class GraphMailbox implements Mailbox {
                         m.getBody().getContent()))
                 .fetchCycleId(fetchCycleId)
                 .fetchedAt(clock.instant());
+        ListingFacts.headers(m).forEach(h -> b.header(h.name(), h.value())); // triage
         List<Attachment> attachments = m.getAttachments();
         if (attachments == null && Boolean.TRUE.equals(m.getHasAttachments())) {
             attachments = graph.users().byUserId(mailbox).messages().byMessageId(m.getId()).attachments()

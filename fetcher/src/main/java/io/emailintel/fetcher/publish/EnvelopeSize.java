@@ -80,7 +80,6 @@ public final class EnvelopeSize {
     }
 
     private static Envelope copy(Envelope e, EnvelopeBody body, List<SkippedAttachment> skipped) {
-        return new Envelope(e.schemaVersion(), e.envelopeId(), e.source(), e.subject(), e.from(), e.sender(),
-                e.recipients(), e.sentAt(), e.receivedAt(), body, List.of(), skipped, e.fetchCycleId(), e.fetchedAt());
+        return e.withContent(body, List.of(), skipped);
     }
 }

@@ -3,6 +3,7 @@ package io.emailintel.fetcher.graph;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.emailintel.fetcher.triage.ListingFilter;
 import io.emailintel.fetcher.fake.FakeGraph;
 import java.net.URI;
 import java.time.Clock;
@@ -32,7 +33,8 @@ class WatermarkModeTest {
         var client = GraphClients.client(URI.create(graph.baseUrl()), TestMailboxes.staticToken(), 0, Duration.ZERO,
                 TestMailboxes.NO_WAIT, Clock.systemUTC());
         return new GraphMailbox(client, graph.baseUrl(), TestMailboxes.MAILBOX, "inbox", 10, 10,
-                TestMailboxes.policy(List.of("text/plain")), Clock.systemUTC(), mode, Duration.ofMinutes(10));
+                TestMailboxes.policy(List.of("text/plain")), Clock.systemUTC(), mode, Duration.ofMinutes(10),
+                ListingFilter.none());
     }
 
     @Test

@@ -327,6 +327,13 @@ public final class EnvelopeConsumer implements AutoCloseable {
     private void conclude(Delivery delivery, EnvelopeProcessor.Attempt attempt) {
         Failure failure = attempt.failure();
         AMQP.BasicProperties props = delivery.props();
+        if (failure == null && attempt.filteredBy() != null) {
+            // triage: skipped by a rule, never silently
+            ack(delivery);
+            metrics.filtered(attempt.filteredBy());
+            log.info("envelope {} filtered by rule \"{}\": no report", attempt.envelopeId(), attempt.filteredBy());
+            return;
+        }
         if (failure == null) {
             // measured before the ack: OpenCTI has the report now (push confirmed, or taken by the api)
             Duration latency = metrics.ingested(attempt.receivedAt(), PublishedAt.of(props.getHeaders()));

@@ -5,6 +5,8 @@ import io.emailintel.ingester.opencti.Works;
 import io.emailintel.ingester.stix.BundleValidator;
 import io.emailintel.ingester.stix.ReportBuilder;
 import io.emailintel.ingester.stix.StixBundle;
+import io.emailintel.ingester.triage.Triage;
+import io.emailintel.ingester.triage.TriageDecision;
 import io.emailintel.model.Envelope;
 import io.emailintel.model.EnvelopeCodec;
 import io.emailintel.topology.Headers;
@@ -24,22 +26,40 @@ import java.util.concurrent.Executor;
  */
 public final class EnvelopeProcessor {
 
-    /** The outcome of one attempt; {@code failure} is null on success. */
-    public record Attempt(String envelopeId, String reportId, Instant receivedAt, Works.Work work, Failure failure) {
+    /**
+     * The outcome of one attempt; {@code failure} is null on success; {@code filteredBy} names the triage rule
+     * that skipped the e-mail (no report), else null.
+     */
+    public record Attempt(String envelopeId, String reportId, Instant receivedAt, Works.Work work, Failure failure,
+                          String filteredBy) {
+
+        public Attempt(String envelopeId, String reportId, Instant receivedAt, Works.Work work, Failure failure) {
+            this(envelopeId, reportId, receivedAt, work, failure, null);
+        }
     }
 
     private final EnvelopeCodec codec;
     private final ReportBuilder builder;
+    private final Triage triage;
     private final Works works;
     private final BundleSink sink;
     private final QuickRetry retry;
     private final OpenCtiCircuit circuit;
 
+    /** Without triage rules: every report gets the builder's defaults. */
     public EnvelopeProcessor(EnvelopeCodec codec, ReportBuilder builder, Works works, BundleSink sink,
+                             OpenCtiCircuit circuit, Sleeper sleeper, Later later, int quickAttempts,
+                             Duration backoff) {
+        this(codec, builder, Triage.fixed(builder.options()), works, sink, circuit, sleeper, later, quickAttempts,
+                backoff);
+    }
+
+    public EnvelopeProcessor(EnvelopeCodec codec, ReportBuilder builder, Triage triage, Works works, BundleSink sink,
                              OpenCtiCircuit circuit, Sleeper sleeper, Later later, int quickAttempts,
                              Duration backoff) {
         this.codec = codec;
         this.builder = builder;
+        this.triage = triage;
         this.works = works;
         this.sink = sink;
         this.retry = new QuickRetry(circuit, sleeper, later, quickAttempts, backoff);
@@ -61,7 +81,12 @@ public final class EnvelopeProcessor {
         }
         StixBundle bundle;
         try {
-            bundle = builder.build(envelope);
+            TriageDecision decision = triage.decide(envelope);
+            if (decision.skipped()) {
+                return done(new Attempt(envelope.envelopeId(), "", envelope.receivedAt(), null, null,
+                        decision.skippedBy()));
+            }
+            bundle = builder.build(envelope, decision.report());
             BundleValidator.validate(bundle.json());
         } catch (Throwable e) {
             return done(new Attempt(envelope.envelopeId(), "", envelope.receivedAt(), null,

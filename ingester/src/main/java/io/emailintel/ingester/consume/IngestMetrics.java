@@ -74,6 +74,12 @@ public final class IngestMetrics {
         return d.isNegative() ? Duration.ZERO : d;
     }
 
+    /** {@code emailintel_emails_filtered_total{rule}}: e-mails a triage rule skipped (no report). */
+    void filtered(String rule) {
+        Counter.builder("emailintel.emails.filtered").tag("rule", rule)
+                .description("E-mails skipped by a triage rule").register(registry).increment();
+    }
+
     // with a description, so that /metrics carries the HELP line Prometheus' linter asks for
     // (promtool check metrics: "no help text"; deploy/test-stack runs it)
     void deadLettered(String reason) {

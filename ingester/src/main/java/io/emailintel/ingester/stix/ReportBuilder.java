@@ -29,15 +29,28 @@ public final class ReportBuilder {
 
     private final ReportOptions options;
     private final Clock clock;
-    private final String authorId;
 
     public ReportBuilder(ReportOptions options, Clock clock) {
         this.options = options;
         this.clock = clock;
-        this.authorId = StixIds.organizationId(options.authorName());
     }
 
+    /** The defaults every report gets when no triage rule decides otherwise. */
+    public ReportOptions options() {
+        return options;
+    }
+
+    /** Today's report: the configured author, marking and report types. */
     public StixBundle build(Envelope envelope) {
+        return build(envelope, ReportDecision.defaults(options));
+    }
+
+    /** The report with the author, marking, labels and report types triage decided for this e-mail. */
+    public StixBundle build(Envelope envelope, ReportDecision decision) {
+        // triage (begin): the decision replaces the fixed author, marking and report types
+        String authorId = StixIds.organizationId(decision.authorName());
+        Tlp tlp = decision.tlp();
+        // triage (end)
         JsonNodeFactory f = JsonNodeFactory.instance;
         Instant published = envelope.receivedAt();
         String name = reportName(envelope);
@@ -52,12 +65,16 @@ public final class ReportBuilder {
         report.put("created", MILLIS.format(created));
         report.put("modified", MILLIS.format(now.isBefore(created) ? created : now));
         report.put("name", name);
-        report.put("description", description(envelope, !options.messageIdReference()));
+        report.put("description", description(envelope, !options.messageIdReference())
+                + TriageLines.of(envelope, decision));
         report.put("published", DateTimeFormatter.ISO_INSTANT.format(published));
         ArrayNode types = report.putArray("report_types");
-        options.reportTypes().forEach(types::add);
+        decision.reportTypes().forEach(types::add);
+        if (!decision.labels().isEmpty()) {
+            decision.labels().forEach(report.putArray("labels")::add);
+        }
         report.put("created_by_ref", authorId);
-        report.putArray("object_marking_refs").add(options.tlp().markingId());
+        report.putArray("object_marking_refs").add(tlp.markingId());
         // No object_refs, as the Python connector (its report class makes them optional and the platform accepts a
         // report without them): the author there would make every report "contain" the author entity.
         if (options.messageIdReference()) {
@@ -67,14 +84,14 @@ public final class ReportBuilder {
         if (!envelope.body().content().isBlank()) {
             report.put("x_opencti_content", BodySanitizer.toSafeHtml(envelope.body()));
         }
-        report.set("x_opencti_files", files(envelope));
+        report.set("x_opencti_files", files(envelope, tlp));
 
         ObjectNode bundle = f.objectNode();
         bundle.put("type", "bundle");
         bundle.put("id", "bundle--" + StixIds.nameBased("bundle:" + reportId));
         ArrayNode objects = bundle.putArray("objects");
-        objects.add(author());
-        objects.add(options.tlp().definition());
+        objects.add(author(authorId, decision));
+        objects.add(tlp.definition());
         objects.add(report);
         return new StixBundle(reportId, bundle);
     }
@@ -119,15 +136,21 @@ public final class ReportBuilder {
         return name.substring(0, end).strip() + "…";
     }
 
-    private ObjectNode author() {
+    private static ObjectNode author(String authorId, ReportDecision decision) {
         ObjectNode identity = JsonNodeFactory.instance.objectNode();
         identity.put("type", "identity");
         identity.put("spec_version", "2.1");
         identity.put("id", authorId);
         identity.put("created", AUTHOR_CREATED);
         identity.put("modified", AUTHOR_CREATED);
-        identity.put("name", options.authorName());
+        identity.put("name", decision.authorName());
+        if (!decision.authorDescription().isBlank()) {
+            identity.put("description", decision.authorDescription());
+        }
         identity.put("identity_class", "organization");
+        if (!decision.authorSectors().isEmpty()) {
+            decision.authorSectors().forEach(identity.putArray("sectors")::add);
+        }
         return identity;
     }
 
@@ -188,7 +211,7 @@ public final class ReportBuilder {
     }
 
     /** Keeps user text from turning into markdown structure (links, emphasis, HTML). */
-    private static String markdown(String text) {
+    static String markdown(String text) {
         StringBuilder out = new StringBuilder();
         for (char c : text.replace('\n', ' ').replace('\r', ' ').toCharArray()) {
             if ("\\`*_[]<>#|".indexOf(c) >= 0) {
@@ -214,7 +237,7 @@ public final class ReportBuilder {
         return ref;
     }
 
-    private ArrayNode files(Envelope e) {
+    private ArrayNode files(Envelope e, Tlp tlp) {
         ArrayNode files = JsonNodeFactory.instance.arrayNode();
         List<EnvelopeAttachment> uploaded = new ArrayList<>();
         List<AttachmentCheck.Verdict> verdicts = new ArrayList<>();
@@ -239,7 +262,7 @@ public final class ReportBuilder {
             // (what Base64.getEncoder() gives), so a 12 MiB attachment is never held as a 16 MiB String too
             file.put("data", a.content());
             file.put("mime_type", verdicts.get(i).mimeType());
-            file.putArray("object_marking_refs").add(options.tlp().markingId());
+            file.putArray("object_marking_refs").add(tlp.markingId());
             file.put("no_trigger_import", options.noTriggerImport() || verdicts.get(i).flagged());
         }
         return files;

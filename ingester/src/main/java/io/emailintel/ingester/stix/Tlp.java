@@ -39,6 +39,11 @@ public enum Tlp {
         };
     }
 
+    /** The TLP 2.0 label, e.g. {@code TLP:AMBER+STRICT} ({@code TLP:CLEAR} for clear/white). */
+    public String label() {
+        return this == AMBER_STRICT ? "TLP:AMBER+STRICT" : this == CLEAR ? "TLP:CLEAR" : "TLP:" + name();
+    }
+
     public String markingId() {
         return markingId;
     }

@@ -1,0 +1,61 @@
+package io.emailintel.fetcher.triage;
+
+import io.emailintel.triage.MailFacts;
+import io.emailintel.triage.Rule;
+import io.emailintel.triage.Rules;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The skip rules the fetcher can decide before it downloads anything (sender, recipients, subject — what the
+ * listing gives), so filtered mail costs no attachment request and no envelope. A rule that needs more is left to
+ * the ingester, which re-decides everything on the whole envelope (and again on a replay). A filtered e-mail is
+ * never silent: one info line, the metric {@code emailintel_emails_filtered_total{rule}}, and the cycle's count.
+ * Thread-safe: envelope readers call it in parallel.
+ */
+public final class ListingFilter {
+
+    private static final Logger log = LoggerFactory.getLogger(ListingFilter.class);
+
+    private final Rules rules;
+    private final Consumer<String> onFiltered;
+    private final AtomicInteger filtered = new AtomicInteger();
+
+    public ListingFilter(Rules rules, Consumer<String> onFiltered) {
+        this.rules = rules;
+        this.onFiltered = onFiltered;
+    }
+
+    public static ListingFilter none() {
+        return new ListingFilter(Rules.none(), rule -> { });
+    }
+
+    /**
+     * The rule that filters this e-mail out, if the known facts decide one.
+     *
+     * @param what how the log names the e-mail (its source id)
+     */
+    public Optional<String> filteredBy(MailFacts facts, String what) {
+        if (rules.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Rule> rule = rules.skippedBy(facts);
+        if (rule.isEmpty()) {
+            return Optional.empty();
+        }
+        String name = rule.get().name();
+        filtered.incrementAndGet();
+        onFiltered.accept(name);
+        log.info("e-mail {} filtered by rule \"{}\" (from {}): not fetched further, no envelope", what, name,
+                facts.effectiveSender().address());
+        return Optional.of(name);
+    }
+
+    /** How many e-mails were filtered since the last call (for a cycle's summary). */
+    public int takeCount() {
+        return filtered.getAndSet(0);
+    }
+}
