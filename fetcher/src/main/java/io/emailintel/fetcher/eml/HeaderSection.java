@@ -37,6 +37,8 @@ final class HeaderSection {
             "content-transfer-encoding", "received", "return-path", "delivered-to");
 
     private static final Pattern CHARSET = Pattern.compile("(?i)charset\\s*=\\s*\"?([^\";\\s]+)");
+    private static final Pattern CONTENT_TYPE =
+            Pattern.compile("(?im)^content-type\\s*:([^\\n]*(?:\\r?\\n[ \\t][^\\n]*)*)");
 
     private HeaderSection() {
     }
@@ -54,10 +56,10 @@ final class HeaderSection {
         if (start == raw.length) {
             throw new MalformedMailException("not an e-mail: the file is empty", null);
         }
-        if (startsWith(raw, start, "From ")) {
-            start = lineEnd(raw, start); // the mbox envelope line, not a header
+        int firstEnd = lineEnd(raw, start);
+        if (startsWith(raw, start, "From ") && fieldNameEnd(raw, start, contentEnd(raw, start, firstEnd)) < 0) {
+            start = firstEnd; // the mbox envelope line ("From sender date"), not a header
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length + 2);
         boolean mailHeader = false;
         boolean first = true;
         int pos = start;
@@ -96,6 +98,7 @@ final class HeaderSection {
         if (start == 0 && !missingSeparator && decoded == headers) {
             return raw;
         }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length + 2);
         out.writeBytes(decoded);
         if (missingSeparator) {
             boolean crlf = bodyStart >= 2 && raw[bodyStart - 2] == '\r';
@@ -130,7 +133,7 @@ final class HeaderSection {
 
     /** The charset of the top-level Content-Type if it is a known non-UTF-8 one, windows-1252 if none. */
     private static Charset fallbackCharset(String headers) {
-        Matcher ct = Pattern.compile("(?im)^content-type\\s*:([^\\n]*(?:\\r?\\n[ \\t][^\\n]*)*)").matcher(headers);
+        Matcher ct = CONTENT_TYPE.matcher(headers);
         if (ct.find()) {
             Matcher cs = CHARSET.matcher(ct.group(1));
             if (cs.find()) {

@@ -144,6 +144,7 @@ final class MimeMessageReader {
                 return;
             }
             if (type.equals(MESSAGE)) {
+                contentIds.add(""); // keeps contentIds aligned with parts
                 parts.add(attachedMessage(part));
                 return;
             }
