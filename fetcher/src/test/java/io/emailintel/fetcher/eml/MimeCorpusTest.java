@@ -160,7 +160,19 @@ class MimeCorpusTest {
                         PLAIN, "Naïve UTF-8 under an unknown charset."),
                 // Python: the leading "From " line is the mbox envelope (get_unixfrom()), not a header.
                 s("mbox-from-line", "Starts with an mbox From_ line", "", desk, "2026-11-23T08:25:00Z",
-                        PLAIN, "Saved from an mbox."));
+                        PLAIN, "Saved from an mbox."),
+                // Python: body as here; blob.bin 10 bytes (the '*' skipped, the missing padding tolerated), as
+                // Angus Mail's mail.mime.base64.ignoreerrors decodes it.
+                s("broken-base64", "Broken base64", "", desk, "2026-11-23T08:26:00Z",
+                        PLAIN, "Base64 body with junk !! inside.",
+                        Att.file("blob.bin", "application/octet-stream", 10)),
+                // Python: as here (header names and types are case-insensitive; MIME-Version is not required to
+                // read a Content-Type; a date without weekday or seconds, +0100).
+                s("uppercase-no-mime-version", "Upper-case headers, no MIME-Version", "", desk,
+                        "2026-11-23T07:27:00Z", HTML, "<p>Upper case everywhere.</p>"),
+                // Python: "folded inside an encoded word ✓" (the fold between two encoded words is dropped).
+                s("encoded-words-folded", "folded inside an encoded word ✓", "", desk, "2026-11-23T08:28:00Z",
+                        PLAIN, "Folded between words."));
     }
 
     @ParameterizedTest(name = "{0}")
