@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Real-world MIME shapes, one quirk per file under {@code src/test/resources/mime-corpus/}, each compared field
- * by field with what a mail client shows. The expected values were derived by running Python 3's {@code email}
+ * by field with what a mail client shows. The expected values were derived by running Python 3.11.7's {@code email}
  * package ({@code email.message_from_bytes(raw, policy=policy.default)}; subject, {@code from.addresses},
  * {@code date.datetime}, {@code get_body()}, {@code iter_attachments()}) over each file; where we keep more
  * than Python does, the row's comment says what Python gives and why we differ. Bodies are compared with line
