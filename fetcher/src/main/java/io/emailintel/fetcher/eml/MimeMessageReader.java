@@ -128,7 +128,8 @@ final class MimeMessageReader {
                     String childDefault = type.equals("multipart/digest") ? MESSAGE : TEXT_PLAIN;
                     for (int i = 0; i < multipart.getCount(); i++) {
                         BodyPart child = multipart.getBodyPart(i);
-                        if (i == multipart.getCount() - 1 && multipart instanceof MimeMultipart mm && !mm.isComplete()) {
+                        boolean last = i == multipart.getCount() - 1;
+                        if (last && multipart instanceof MimeMultipart mm && !mm.isComplete()) {
                             // no close delimiter: the last line break would have been the delimiter's, as Python
                             // (CloseBoundaryNotFoundDefect) and RFC 2046 §5.1.1 count it
                             unterminated = child;

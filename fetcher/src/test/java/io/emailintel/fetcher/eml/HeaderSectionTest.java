@@ -32,8 +32,8 @@ class HeaderSectionTest {
 
     @Test
     void anMboxFromLineIsDroppedButAFromHeaderWithASpaceBeforeTheColonIsKept() throws Exception {
-        assertThat(new String(HeaderSection.prepare(b("From a@example.org Mon Nov 23 08:25:00 2026\nSubject: x\n\nb\n")),
-                StandardCharsets.UTF_8)).isEqualTo("Subject: x\n\nb\n");
+        byte[] mbox = b("From a@example.org Mon Nov 23 08:25:00 2026\nSubject: x\n\nb\n");
+        assertThat(new String(HeaderSection.prepare(mbox), StandardCharsets.UTF_8)).isEqualTo("Subject: x\n\nb\n");
         byte[] obsolete = b("From : a@example.org\nSubject: x\n\nb\n");
         assertThat(HeaderSection.prepare(obsolete)).isSameAs(obsolete);
     }

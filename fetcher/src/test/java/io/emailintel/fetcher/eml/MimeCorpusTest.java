@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -182,7 +183,8 @@ class MimeCorpusTest {
         assertThat(mail.subject()).as("subject").isEqualTo(sample.subject());
         assertThat(mail.from().name()).as("from name").isEqualTo(sample.fromName());
         assertThat(mail.from().address()).as("from address").isEqualTo(sample.fromAddress());
-        assertThat(mail.sentAt()).as("date").isEqualTo(sample.sentAt() == null ? null : Instant.parse(sample.sentAt()));
+        Instant date = sample.sentAt() == null ? null : Instant.parse(sample.sentAt());
+        assertThat(mail.sentAt()).as("date").isEqualTo(date);
         assertThat(mail.body().contentType()).as("body type").isEqualTo(sample.bodyType());
         assertThat(mail.body().content().replace("\r\n", "\n").stripTrailing()).as("body").isEqualTo(sample.body());
         assertThat(mail.parts()).as("attachments").hasSameSizeAs(sample.attachments());
@@ -210,10 +212,10 @@ class MimeCorpusTest {
         assertThat(mail.sender().address()).isEqualTo(address);
     }
 
-    static Stream<org.junit.jupiter.params.provider.Arguments> senders() {
+    static Stream<Arguments> senders() {
         // Python: display_name "" (a comment is not a display name in RFC 5322), address as here. The old
         // "address (Name)" form is how RFC 822 mailers named the sender; Angus Mail and mail clients show it.
-        return Stream.of(org.junit.jupiter.params.provider.Arguments.of("from-odd.eml", "SOC Robot", "soc@cert.example"));
+        return Stream.of(Arguments.of("from-odd.eml", "SOC Robot", "soc@cert.example"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -224,14 +226,14 @@ class MimeCorpusTest {
                 .hasMessageContaining(reason);
     }
 
-    static Stream<org.junit.jupiter.params.provider.Arguments> notEmails() {
+    static Stream<Arguments> notEmails() {
         // Python's parser accepts anything (the JSON even parses as one header), so it cannot be the judge here:
         // a message must start with a header line and carry at least one RFC 5322 / MIME header.
         return Stream.of(
-                org.junit.jupiter.params.provider.Arguments.of("not-email-empty.bin", "empty"),
-                org.junit.jupiter.params.provider.Arguments.of("not-email-junk.bin", "does not start with a header"),
-                org.junit.jupiter.params.provider.Arguments.of("not-email-json.bin", "no e-mail header"),
-                org.junit.jupiter.params.provider.Arguments.of("not-email-pdf.bin", "does not start with a header"));
+                Arguments.of("not-email-empty.bin", "empty"),
+                Arguments.of("not-email-junk.bin", "does not start with a header"),
+                Arguments.of("not-email-json.bin", "no e-mail header"),
+                Arguments.of("not-email-pdf.bin", "does not start with a header"));
     }
 
     private static byte[] resource(String name) {
