@@ -2,6 +2,7 @@ package io.emailintel.fetcher;
 
 import io.emailintel.cli.Cli;
 import io.emailintel.cli.ConfigCommand;
+import io.emailintel.fetcher.eml.MimeLeniency;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,9 @@ public final class FetcherCommand implements Runnable {
 
     /** Runs the command line and returns the exit code (for tests and {@link #main}). */
     public static int execute(String... args) {
+        // Jakarta Mail reads its lenient-parsing switches once, as System properties: set them before any source
+        // (eml-dir or IMAP) first touches jakarta.mail
+        MimeLeniency.apply();
         CommandLine cli = new CommandLine(new FetcherCommand());
         cli.addSubcommand("config", new ConfigCommand(FetcherSettings.schema()));
         // `fetcher` alone means `fetcher run`

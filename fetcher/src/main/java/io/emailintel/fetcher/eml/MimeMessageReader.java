@@ -17,13 +17,13 @@ import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MailDateFormat;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimePart;
 import jakarta.mail.internet.MimeUtility;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UnsupportedEncodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -39,18 +39,32 @@ import java.util.Properties;
  * Java knows (unknown ones fall back to UTF-8 with replacement characters rather than failing),
  * multipart/alternative (HTML preferred), multipart/related, nested message/rfc822 (carried whole, as an
  * attached e-mail), and inline versus attachment by Content-Disposition and Content-ID.
+ *
+ * <p>It reads what Python's {@code email} package and mail clients read: Jakarta Mail's lenient modes
+ * ({@link MimeLeniency}) plus the repairs here and in {@link HeaderSection} and {@link EncodedWords}. The
+ * rules that decide body versus attachment follow Python's {@code EmailMessage.get_body()} /
+ * {@code iter_attachments()}: only {@code Content-Disposition: attachment} keeps a text part from being the
+ * body (a {@code name=} or {@code filename=} alone does not); the first text/plain and the first text/html that
+ * are not attachments are the bodies (HTML preferred), and every other leaf is an attachment. Only bytes that
+ * are not an e-mail at all are refused ({@link MalformedMailException}).
  */
 final class MimeMessageReader {
 
+    static {
+        MimeLeniency.apply(); // before this class first touches jakarta.mail.internet (read in static initialisers)
+    }
+
     /** Attachments nested deeper than this are not searched (a hostile message can nest without end). */
     static final int MAX_DEPTH = 20;
+
+    private static final String TEXT_PLAIN = "text/plain";
+    private static final String MESSAGE = "message/rfc822";
 
     private final Session session;
 
     MimeMessageReader() {
         Properties props = new Properties();
-        props.setProperty("mail.mime.decodefilename", "true");
-        props.setProperty("mail.mime.decodeparameters", "true");
+        // Session properties (the rest are System properties, see MimeLeniency)
         props.setProperty("mail.mime.address.strict", "false");
         props.setProperty("mail.mime.allowutf8", "true");
         this.session = Session.getInstance(props);
@@ -62,13 +76,14 @@ final class MimeMessageReader {
      * @throws MalformedMailException when the bytes are not a MIME message at all
      */
     ParsedEmail read(byte[] raw) throws MalformedMailException {
+        byte[] prepared = HeaderSection.prepare(raw);
         try {
-            MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(raw));
+            MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(prepared));
             if (!message.getAllHeaders().hasMoreElements()) {
-                throw new MalformedMailException("no message headers", null);
+                throw new MalformedMailException("not an e-mail: no message headers", null);
             }
             Collector collector = new Collector();
-            collector.walk(message, 0);
+            collector.walk(message, 0, TEXT_PLAIN);
             String html = collector.html;
             EnvelopeBody body = html != null ? new EnvelopeBody(EnvelopeBody.HTML, html)
                     : new EnvelopeBody(EnvelopeBody.TEXT, collector.text == null ? "" : collector.text);
@@ -80,7 +95,7 @@ final class MimeMessageReader {
             Date sent = message.getSentDate();
             return new ParsedEmail(
                     stripBrackets(message.getMessageID()),
-                    message.getSubject() == null ? "" : message.getSubject().strip(),
+                    subject(message),
                     first(addresses(message, "From")),
                     first(addresses(message, "Sender")),
                     new Recipients(addresses(message, "To"), addresses(message, "Cc"), addresses(message, "Bcc")),
@@ -131,39 +146,55 @@ final class MimeMessageReader {
         String html;
         final List<ParsedPart> parts = new ArrayList<>();
         final List<String> contentIds = new ArrayList<>();
+        /** The last part of a multipart whose close delimiter is missing. */
+        Part unterminated;
 
-        void walk(Part part, int depth) throws MessagingException, IOException {
-            String type = baseType(part);
+        void walk(Part part, int depth, String defaultType) throws MessagingException, IOException {
+            String type = baseType(part, defaultType);
             String disposition = disposition(part);
-            boolean attachment = Part.ATTACHMENT.equals(disposition) || part.getFileName() != null
-                    && !Part.INLINE.equals(disposition);
+            // Python's is_attachment(): the disposition alone decides; a name= without it can be the body
+            boolean attachment = Part.ATTACHMENT.equals(disposition);
             if (type.startsWith("multipart/") && depth < MAX_DEPTH) {
-                Object content = part.getContent();
-                if (content instanceof Multipart multipart) {
+                Multipart multipart = multipart(part);
+                if (multipart != null && multipart.getCount() > 0) {
+                    // RFC 2046 §5.1.5: in a digest, a part without Content-Type is message/rfc822
+                    String childDefault = type.equals("multipart/digest") ? MESSAGE : TEXT_PLAIN;
                     for (int i = 0; i < multipart.getCount(); i++) {
                         BodyPart child = multipart.getBodyPart(i);
-                        walk(child, depth + 1);
+                        boolean last = i == multipart.getCount() - 1;
+                        if (last && multipart instanceof MimeMultipart mm && !mm.isComplete()) {
+                            // no close delimiter: the last line break would have been the delimiter's, as Python
+                            // (CloseBoundaryNotFoundDefect) and RFC 2046 §5.1.1 count it
+                            unterminated = child;
+                        }
+                        walk(child, depth + 1, childDefault);
                     }
                     return;
                 }
+                // no parts (its start boundary never came) or unreadable: show its text, as a mail client does
+                if (text == null) {
+                    text = new String(rawBody(part), StandardCharsets.UTF_8);
+                }
+                return;
             }
-            if (type.equals("message/rfc822")) {
+            if (type.equals(MESSAGE)) {
+                contentIds.add(""); // keeps contentIds aligned with parts
                 parts.add(attachedMessage(part));
                 return;
             }
             if (!attachment && type.equals("text/html") && html == null) {
-                html = decodeText(part);
+                html = decodeText(part, content(part));
                 return;
             }
-            if (!attachment && type.equals("text/plain") && text == null) {
-                text = decodeText(part);
+            if (!attachment && type.equals(TEXT_PLAIN) && text == null) {
+                text = decodeText(part, content(part));
                 return;
             }
             String cid = part instanceof MimePart mp ? stripBrackets(mp.getContentID()) : "";
             boolean inline = Part.INLINE.equals(disposition) && !attachment;
             String name = fileName(part, type, parts.size() + 1);
             contentIds.add(cid);
-            parts.add(new ParsedPart(name, type, inline, AttachmentKind.FILE, bytes(part)));
+            parts.add(new ParsedPart(name, type, inline, AttachmentKind.FILE, content(part)));
         }
 
         boolean isReferenced(ParsedPart p, String body) {
@@ -172,35 +203,85 @@ final class MimeMessageReader {
             return !cid.isEmpty() && body.contains("cid:" + cid);
         }
 
+        private byte[] content(Part part) throws MessagingException, IOException {
+            byte[] content = bytes(part);
+            if (part != unterminated) {
+                return content;
+            }
+            int n = content.length;
+            if (n > 0 && content[n - 1] == '\n') {
+                n--;
+                if (n > 0 && content[n - 1] == '\r') {
+                    n--;
+                }
+            }
+            return java.util.Arrays.copyOf(content, n);
+        }
+
         private ParsedPart attachedMessage(Part part) throws MessagingException, IOException {
-            byte[] source = bytes(part);
-            String name = part.getFileName();
-            if (name == null || name.isBlank()) {
+            byte[] source = content(part);
+            String name = fileName(part);
+            if (name == null) {
                 String subject = "";
                 try {
-                    subject = new MimeMessage(session, new ByteArrayInputStream(source)).getSubject();
-                } catch (MessagingException e) {
+                    subject = subject(new MimeMessage(session,
+                            new ByteArrayInputStream(HeaderSection.prepare(source))));
+                } catch (MessagingException | MalformedMailException e) {
                     // an unreadable attached e-mail is still carried, under a generic name
                 }
-                name = (subject == null || subject.isBlank() ? "attached-message" : subject.strip()) + ".eml";
-            } else {
-                name = decodeName(name);
+                name = (subject.isBlank() ? "attached-message" : subject) + ".eml";
             }
-            return new ParsedPart(name, "message/rfc822", false, AttachmentKind.ITEM, source);
+            return new ParsedPart(name, MESSAGE, false, AttachmentKind.ITEM, source);
         }
     }
 
-    private static String baseType(Part part) throws MessagingException {
-        String header = part.getContentType();
-        if (header == null) {
-            return "text/plain";
-        }
+    /** The subject decoded leniently ({@link EncodedWords}), or empty. */
+    private static String subject(MimeMessage message) throws MessagingException {
+        String raw = message.getHeader("Subject", null);
+        return raw == null ? "" : EncodedWords.decode(raw).strip();
+    }
+
+    /** The multipart content, or null when Jakarta Mail cannot split it. */
+    private static Multipart multipart(Part part) throws IOException {
         try {
-            return new ContentType(header).getBaseType().toLowerCase(Locale.ROOT);
+            return part.getContent() instanceof Multipart multipart ? multipart : null;
+        } catch (MessagingException e) {
+            return null;
+        }
+    }
+
+    /** The body bytes as they stand in the message (a multipart has no transfer encoding to undo). */
+    private static byte[] rawBody(Part part) throws MessagingException, IOException {
+        InputStream in = part instanceof MimeMessage m ? m.getRawInputStream()
+                : part instanceof jakarta.mail.internet.MimeBodyPart b ? b.getRawInputStream() : part.getInputStream();
+        try (in) {
+            return in.readAllBytes();
+        }
+    }
+
+    /**
+     * The part's type, lower case, without parameters. As in Python's {@code get_content_type()}: no
+     * Content-Type gives the default (text/plain, or message/rfc822 inside a digest), and a value that is not
+     * "type/subtype" (e.g. a bare {@code text}) is text/plain (RFC 2045 §5.2).
+     */
+    static String baseType(Part part, String defaultType) throws MessagingException {
+        String[] headers = part.getHeader("Content-Type");
+        if (headers == null || headers.length == 0) {
+            return defaultType;
+        }
+        String header = headers[0];
+        String type;
+        try {
+            type = new ContentType(header).getBaseType();
         } catch (jakarta.mail.internet.ParseException e) {
             int semi = header.indexOf(';');
-            return (semi < 0 ? header : header.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+            type = (semi < 0 ? header : header.substring(0, semi)).strip();
         }
+        type = type.toLowerCase(Locale.ROOT);
+        int slash = type.indexOf('/');
+        boolean valid = slash > 0 && slash == type.lastIndexOf('/') && slash < type.length() - 1
+                && type.chars().noneMatch(c -> c <= ' ');
+        return valid ? type : TEXT_PLAIN;
     }
 
     private static String disposition(Part part) {
@@ -213,8 +294,7 @@ final class MimeMessageReader {
     }
 
     /** The text of a part in its declared charset; an unknown or missing charset falls back to UTF-8. */
-    static String decodeText(Part part) throws MessagingException, IOException {
-        byte[] bytes = bytes(part);
+    static String decodeText(Part part, byte[] bytes) throws MessagingException {
         Charset charset = StandardCharsets.UTF_8;
         String header = part.getContentType();
         if (header != null) {
@@ -232,8 +312,7 @@ final class MimeMessageReader {
 
     /** The decoded content bytes (transfer encoding undone); the raw source for an attached message. */
     static byte[] bytes(Part part) throws MessagingException, IOException {
-        try (InputStream in = part instanceof MimePart mp && baseType(part).equals("message/rfc822")
-                ? rawMessage(mp) : part.getInputStream()) {
+        try (InputStream in = part.getInputStream()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             in.transferTo(out);
             return out.toByteArray();
@@ -248,20 +327,41 @@ final class MimeMessageReader {
         }
     }
 
-    private static InputStream rawMessage(MimePart part) throws MessagingException, IOException {
-        Object content = part.getContent();
-        if (content instanceof MimeMessage nested) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            nested.writeTo(out);
-            return new ByteArrayInputStream(out.toByteArray());
+    /**
+     * The decoded file name (Content-Disposition filename, else Content-Type name), or null. Jakarta Mail
+     * decodes RFC 2231 names (continuations, charsets); plain names are read by {@link LooseParameters}, which
+     * keeps the first of duplicates and a value whose closing quote is missing, as Python does.
+     */
+    private static String fileName(Part part) throws MessagingException {
+        String angus;
+        try {
+            angus = part.getFileName();
+        } catch (MessagingException e) {
+            angus = null; // a disposition too broken even for the lenient parser: read it loosely below
         }
-        return part.getInputStream();
+        String disposition = part instanceof MimePart mp ? mp.getHeader("Content-Disposition", null) : null;
+        String contentType = part instanceof MimePart mp ? mp.getHeader("Content-Type", null) : null;
+        String name;
+        if (LooseParameters.hasExtended(disposition, "filename")
+                || LooseParameters.first(disposition, "filename") == null
+                && LooseParameters.hasExtended(contentType, "name")) {
+            name = angus == null ? null : LooseParameters.percentDecoded(angus);
+        } else {
+            name = LooseParameters.first(disposition, "filename");
+            if (name == null) {
+                name = LooseParameters.first(contentType, "name");
+            }
+            if (name == null) {
+                name = angus;
+            }
+        }
+        return name == null || name.isBlank() ? null : decodeName(name);
     }
 
     private static String fileName(Part part, String type, int ordinal) throws MessagingException {
-        String name = part.getFileName();
-        if (name != null && !name.isBlank()) {
-            return decodeName(name);
+        String name = fileName(part);
+        if (name != null) {
+            return name;
         }
         String ext = switch (type) {
             case "application/pdf" -> ".pdf";
@@ -277,11 +377,7 @@ final class MimeMessageReader {
     }
 
     private static String decodeName(String name) {
-        try {
-            return MimeUtility.decodeText(name).strip();
-        } catch (UnsupportedEncodingException e) {
-            return name.strip();
-        }
+        return EncodedWords.decode(name).strip();
     }
 
     private static List<EmailAddress> addresses(Message message, String header) throws MessagingException {
@@ -291,11 +387,17 @@ final class MimeMessageReader {
             return out;
         }
         for (String value : values) {
+            EmailAddress loose = LooseAddress.parse(value);
+            if (loose != null) {
+                out.add(new EmailAddress(EncodedWords.decode(loose.name()).strip(), loose.address()));
+                continue;
+            }
             try {
                 for (Address a : InternetAddress.parseHeader(value, false)) {
                     if (a instanceof InternetAddress ia) {
                         String personal = ia.getPersonal();
-                        out.add(new EmailAddress(personal == null ? "" : personal, ia.getAddress()));
+                        out.add(new EmailAddress(personal == null ? "" : EncodedWords.decode(personal).strip(),
+                                ia.getAddress()));
                     }
                 }
             } catch (AddressException e) {

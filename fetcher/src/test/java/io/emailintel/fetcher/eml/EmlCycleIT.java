@@ -108,6 +108,8 @@ class EmlCycleIT {
             assertThat(dead).isNotNull();
             assertThat(dead.getProps().getHeaders().get(Headers.FAILURE_REASON).toString()).isEqualTo("malformed-mail");
             assertThat(dead.getProps().getMessageId()).startsWith("empty.eml:");
+            assertThat(dead.getProps().getHeaders().get(Headers.EXCEPTION_MESSAGE).toString())
+                    .isEqualTo("not an e-mail: the file is empty");
         }
         assertThat(cycle(broker, topology, dir, state).run().malformed()).as("not dead-lettered twice").isZero();
     }

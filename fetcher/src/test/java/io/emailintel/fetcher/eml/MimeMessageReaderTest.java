@@ -192,6 +192,35 @@ class MimeMessageReaderTest {
     }
 
     @Test
+    void anInlineImageAfterAnAttachedEmailIsStillRecognisedByItsContentId() throws Exception {
+        ParsedEmail mail = parse("""
+                From: a@example.org
+                Subject: cid after an attached e-mail
+                MIME-Version: 1.0
+                Content-Type: multipart/mixed; boundary="m"
+
+                --m
+                Content-Type: message/rfc822
+
+                From: b@example.org
+                Subject: inner
+
+                x
+                --m
+                Content-Type: image/png
+                Content-ID: <logo@x>
+
+                PNG
+                --m
+                Content-Type: text/html
+
+                <img src="cid:logo@x">
+                --m--
+                """);
+        assertThat(mail.parts()).extracting(ParsedPart::inline).containsExactly(false, true);
+    }
+
+    @Test
     void garbageIsNotAMessage() {
         assertThatThrownBy(() -> reader.read(new byte[0])).isInstanceOf(MalformedMailException.class);
     }
