@@ -22,6 +22,8 @@ import io.emailintel.ingester.opencti.OpenCtiException;
 import io.emailintel.ingester.opencti.PushPublisher;
 import io.emailintel.ingester.opencti.Registration;
 import io.emailintel.ingester.opencti.Works;
+import io.emailintel.ingester.attachments.AttachmentExpander;
+import io.emailintel.ingester.attachments.ExpansionSettings;
 import io.emailintel.ingester.stix.ReportBuilder;
 import io.emailintel.ingester.stix.ReportOptions;
 import io.emailintel.ingester.stix.Tlp;
@@ -158,7 +160,8 @@ final class Ingester implements AutoCloseable {
             ReportOptions options = new ReportOptions(Tlp.fromSetting(config.get(IngesterSettings.TLP_LEVEL)),
                     config.get(IngesterSettings.REPORT_TYPES), config.get(IngesterSettings.AUTHOR_NAME),
                     config.get(IngesterSettings.NO_TRIGGER_IMPORT));
-            EnvelopeProcessor processor = new EnvelopeProcessor(new EnvelopeCodec(), new ReportBuilder(options, clock),
+            EnvelopeProcessor processor = new EnvelopeProcessor(new EnvelopeCodec(),
+                    new ReportBuilder(options, clock, new AttachmentExpander(expansionSettings(config))),
                     works, sink, circuit, sleeper, Later.SYSTEM, config.get(IngesterSettings.QUICK_RETRIES),
                     config.get(IngesterSettings.QUICK_RETRY_BACKOFF));
             FailureRouter router = new FailureRouter(pipeline, topology, config.get(CommonSettings.MAX_ATTEMPTS),
@@ -202,6 +205,15 @@ final class Ingester implements AutoCloseable {
             pipeline.abort();
             throw e;
         }
+    }
+
+    /** Issue 21: what the report builder opens (nothing unless INGESTER_EXPAND_ATTACHMENTS). */
+    static ExpansionSettings expansionSettings(Config config) {
+        return new ExpansionSettings(config.get(IngesterSettings.EXPAND_ATTACHMENTS),
+                config.get(IngesterSettings.ARCHIVE_PASSWORDS), config.get(IngesterSettings.EXPAND_MIME_TYPES),
+                config.get(IngesterSettings.EXPAND_MAX_DEPTH), config.get(IngesterSettings.EXPAND_MAX_MEMBERS),
+                config.get(IngesterSettings.EXPAND_MAX_BYTES), config.get(IngesterSettings.EXPAND_MAX_RATIO),
+                ExpansionSettings.DEFAULT_MAX_MEMORY_KIB);
     }
 
     private static BundleSink sink(Config config, IngesterOutput output, OpenCtiClient client,

@@ -3,6 +3,9 @@ package io.emailintel.ingester.stix;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.emailintel.ingester.attachments.AttachmentExpander;
+import io.emailintel.ingester.attachments.AttachmentExpansion;
+import io.emailintel.ingester.attachments.ExpansionSettings;
 import io.emailintel.model.EmailAddress;
 import io.emailintel.model.Envelope;
 import io.emailintel.model.EnvelopeAttachment;
@@ -30,11 +33,18 @@ public final class ReportBuilder {
     private final ReportOptions options;
     private final Clock clock;
     private final String authorId;
+    private final AttachmentExpander expander;
 
     public ReportBuilder(ReportOptions options, Clock clock) {
+        this(options, clock, new AttachmentExpander(ExpansionSettings.off()));
+    }
+
+    /** With archives, .msg files and attached e-mails opened as the expander's settings say (issue 21). */
+    public ReportBuilder(ReportOptions options, Clock clock, AttachmentExpander expander) {
         this.options = options;
         this.clock = clock;
         this.authorId = StixIds.organizationId(options.authorName());
+        this.expander = expander;
     }
 
     public StixBundle build(Envelope envelope) {
@@ -42,6 +52,10 @@ public final class ReportBuilder {
         Instant published = envelope.receivedAt();
         String name = reportName(envelope);
         String reportId = StixIds.reportId(name, published);
+        // attachment expansion (issue 21): extracted files follow the attachments, through the same checks
+        AttachmentExpansion expansion = expander.expand(envelope);
+        List<EnvelopeAttachment> carried = new ArrayList<>(envelope.attachments());
+        carried.addAll(expansion.files());
 
         ObjectNode report = f.objectNode();
         report.put("type", "report");
@@ -52,7 +66,8 @@ public final class ReportBuilder {
         report.put("created", MILLIS.format(created));
         report.put("modified", MILLIS.format(now.isBefore(created) ? created : now));
         report.put("name", name);
-        report.put("description", description(envelope));
+        String expanded = expansion.description();
+        report.put("description", description(envelope, carried) + (expanded.isEmpty() ? "" : "\n\n" + expanded));
         report.put("published", DateTimeFormatter.ISO_INSTANT.format(published));
         ArrayNode types = report.putArray("report_types");
         options.reportTypes().forEach(types::add);
@@ -64,7 +79,7 @@ public final class ReportBuilder {
         if (!envelope.body().content().isBlank()) {
             report.put("x_opencti_content", BodySanitizer.toSafeHtml(envelope.body()));
         }
-        report.set("x_opencti_files", files(envelope));
+        report.set("x_opencti_files", files(carried));
 
         ObjectNode bundle = f.objectNode();
         bundle.put("type", "bundle");
@@ -118,7 +133,7 @@ public final class ReportBuilder {
         return identity;
     }
 
-    private static String description(Envelope e) {
+    private static String description(Envelope e, List<EnvelopeAttachment> carried) {
         StringBuilder out = new StringBuilder();
         String from = e.author().display();
         out.append("**From:** ").append(from.isBlank() ? "(unknown)" : markdown(from)).append("  \n");
@@ -127,7 +142,7 @@ public final class ReportBuilder {
                 .append("  \n");
         out.append("**Attachments:** ").append(e.attachments().size());
         List<String> findings = new ArrayList<>();
-        for (EnvelopeAttachment a : e.attachments()) {
+        for (EnvelopeAttachment a : carried) {
             AttachmentCheck.Verdict v = AttachmentCheck.of(a);
             if (!v.finding().isEmpty()) {
                 findings.add("- " + markdown(a.name().isBlank() ? "(unnamed)" : a.name()) + ": " + v.finding());
@@ -195,11 +210,11 @@ public final class ReportBuilder {
         return ref;
     }
 
-    private ArrayNode files(Envelope e) {
+    private ArrayNode files(List<EnvelopeAttachment> carried) {
         ArrayNode files = JsonNodeFactory.instance.arrayNode();
         List<EnvelopeAttachment> uploaded = new ArrayList<>();
         List<AttachmentCheck.Verdict> verdicts = new ArrayList<>();
-        for (EnvelopeAttachment a : e.attachments()) {
+        for (EnvelopeAttachment a : carried) {
             AttachmentCheck.Verdict v = AttachmentCheck.of(a);
             if (v.uploaded()) {
                 uploaded.add(a);
