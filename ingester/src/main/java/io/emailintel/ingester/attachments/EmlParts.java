@@ -5,6 +5,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimePart;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -55,6 +56,10 @@ final class EmlParts {
         }
         String fileName = fileName(part);
         boolean attached = Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) || fileName != null;
+        if (!Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) && part instanceof MimePart mp
+                && mp.getContentID() != null && part.isMimeType("image/*")) {
+            return; // an inline image of the body (cid:), left out as the fetcher leaves them out by default
+        }
         if (part.isMimeType("message/rfc822")) {
             String name = fileName == null ? "message.eml" : fileName;
             if (!name.toLowerCase(Locale.ROOT).endsWith(".eml")) {

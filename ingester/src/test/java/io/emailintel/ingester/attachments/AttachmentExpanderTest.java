@@ -225,6 +225,17 @@ class AttachmentExpanderTest {
     }
 
     @Test
+    void inlineImagesOfAnAttachedEmailAreLeftOutAsTheFetcherLeavesThemOut() throws Exception {
+        String mime = "From: a@example.org\r\nSubject: s\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/related; boundary=\"r\"\r\n\r\n"
+                + "--r\r\nContent-Type: text/html\r\n\r\n<img src=\"cid:logo\">\r\n"
+                + "--r\r\nContent-Type: image/png; name=\"logo.png\"\r\nContent-ID: <logo>\r\n"
+                + "Content-Disposition: inline; filename=\"logo.png\"\r\n\r\nPNG\r\n--r--\r\n";
+        AttachmentExpansion x = expand(on(), "", file("m.eml", "message/rfc822", mime.getBytes(StandardCharsets.UTF_8)));
+        assertThat(x).isEqualTo(AttachmentExpansion.NONE);
+    }
+
+    @Test
     void descriptionEscapesMarkdownInMemberNames() throws Exception {
         AttachmentExpansion x = expand(on(), "", file("a.zip", "application/zip",
                 Samples.zip(files("[click](http:__evil)*x*.csv", CSV))));
