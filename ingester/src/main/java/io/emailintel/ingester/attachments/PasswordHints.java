@@ -44,7 +44,7 @@ final class PasswordHints {
             if (value.isEmpty() || value.length() > MAX_LENGTH || !seen.add(value)) {
                 continue;
             }
-            out.add(new Password(value, "the e-mail's \"" + m.group(1).toLowerCase() + ":\" line (line " + (i + 1)
+            out.add(new Password(value, "the e-mail's \"" + m.group(1).toLowerCase(java.util.Locale.ROOT) + ":\" line (line " + (i + 1)
                     + " of its text)"));
         }
         return out;
