@@ -23,6 +23,8 @@ import io.emailintel.ingester.opencti.PendingFileSink;
 import io.emailintel.ingester.opencti.PushPublisher;
 import io.emailintel.ingester.opencti.Registration;
 import io.emailintel.ingester.opencti.Works;
+import io.emailintel.ingester.attachments.AttachmentExpander;
+import io.emailintel.ingester.attachments.ExpansionSettings;
 import io.emailintel.ingester.stix.ReportBuilder;
 import io.emailintel.ingester.stix.ReportOptions;
 import io.emailintel.ingester.stix.Tlp;
@@ -161,7 +163,8 @@ final class Ingester implements AutoCloseable {
                 }
             });
             ReportOptions options = reportOptions(config);
-            EnvelopeProcessor processor = new EnvelopeProcessor(new EnvelopeCodec(), new ReportBuilder(options, clock),
+            EnvelopeProcessor processor = new EnvelopeProcessor(new EnvelopeCodec(),
+                    new ReportBuilder(options, clock, new AttachmentExpander(expansionSettings(config))),
                     triage(config, options), works, sink, circuit, sleeper, Later.SYSTEM,
                     config.get(IngesterSettings.QUICK_RETRIES),
                     config.get(IngesterSettings.QUICK_RETRY_BACKOFF));
@@ -226,6 +229,15 @@ final class Ingester implements AutoCloseable {
         return new ReportOptions(Tlp.fromSetting(config.get(IngesterSettings.TLP_LEVEL)),
                 config.get(IngesterSettings.REPORT_TYPES), config.get(IngesterSettings.AUTHOR_NAME),
                 config.get(IngesterSettings.NO_TRIGGER_IMPORT), config.get(IngesterSettings.MESSAGE_ID_REFERENCE));
+    }
+
+    /** Issue 21: what the report builder opens (nothing unless INGESTER_EXPAND_ATTACHMENTS). */
+    static ExpansionSettings expansionSettings(Config config) {
+        return new ExpansionSettings(config.get(IngesterSettings.EXPAND_ATTACHMENTS),
+                config.get(IngesterSettings.ARCHIVE_PASSWORDS), config.get(IngesterSettings.EXPAND_MIME_TYPES),
+                config.get(IngesterSettings.EXPAND_MAX_DEPTH), config.get(IngesterSettings.EXPAND_MAX_MEMBERS),
+                config.get(IngesterSettings.EXPAND_MAX_BYTES), config.get(IngesterSettings.EXPAND_MAX_RATIO),
+                ExpansionSettings.DEFAULT_MAX_MEMORY_KIB);
     }
 
     private static BundleSink sink(Config config, IngesterOutput output, OpenCtiClient client,

@@ -252,13 +252,70 @@ final class IngesterSettings {
                     + "messages to files instead (dry runs, audits; no OpenCTI needed).")
             .build();
 
+    // --- attachment expansion (issue 21): archives, Outlook .msg, attached e-mails ---
+
+    static final Setting<Boolean> EXPAND_ATTACHMENTS = Setting.builder("ingester.expand_attachments",
+                    ValueTypes.BOOLEAN)
+            .defaultValue("false")
+            .description("Open archives (zip incl. AES, 7z, tar, gzip), Outlook .msg files and attached e-mails, and "
+                    + "add the files inside to the report (the archive itself stays). Off: reports as before. The "
+                    + "fetcher must let such attachments through (EMAIL_INTEL_MICROSOFT_ATTACHMENTS_MIME_TYPES).")
+            .build();
+
+    static final Setting<List<String>> ARCHIVE_PASSWORDS = Setting.builder("ingester.archive_passwords",
+                    ValueTypes.STRING_LIST)
+            .defaultValue("infected")
+            .secret()
+            .description("Archive passwords tried, in order, after those the e-mail gives on a password: line; "
+                    + "comma-separated. The report names which one opened an archive (entry N), never the password.")
+            .build();
+
+    static final Setting<List<String>> EXPAND_MIME_TYPES = Setting.builder("ingester.expand_mime_types",
+                    ValueTypes.STRING_LIST)
+            .defaultValue("application/pdf,text/csv,text/plain,message/rfc822")
+            .description("Types an extracted file must have (by its content, else its name) to become a file of the "
+                    + "report; type/* wildcards. Containers inside are opened whatever this says.")
+            .build();
+
+    static final Setting<Integer> EXPAND_MAX_DEPTH = Setting.builder("ingester.expand_max_depth",
+                    ValueTypes.POSITIVE_INT)
+            .defaultValue("3")
+            .check(n -> n <= 5, "at most 5")
+            .description("Containers opened inside one another; the e-mail's own attachment is level 1.")
+            .build();
+
+    static final Setting<Integer> EXPAND_MAX_MEMBERS = Setting.builder("ingester.expand_max_members",
+                    ValueTypes.POSITIVE_INT)
+            .defaultValue("100")
+            .check(n -> n <= 10_000, "at most 10000")
+            .description("Files extracted per e-mail, all containers together; a container that would pass it is "
+                    + "left closed.")
+            .build();
+
+    static final Setting<Long> EXPAND_MAX_BYTES = Setting.builder("ingester.expand_max_bytes", ValueTypes.BYTES)
+            .defaultValue("8MiB")
+            .check(n -> n > 0 && n <= 32L * 1024 * 1024,
+                    "a positive size of at most 32MiB (it is added to the bundle, base64-encoded)")
+            .description("Bytes extracted per e-mail, counted while decompressing (declared sizes are not trusted); "
+                    + "a container that would pass it is left closed. Heap: add concurrency x this.")
+            .build();
+
+    static final Setting<Integer> EXPAND_MAX_RATIO = Setting.builder("ingester.expand_max_ratio",
+                    ValueTypes.POSITIVE_INT)
+            .defaultValue("100")
+            .description("Most bytes a container may expand to per byte of its own size (at least 1 KiB counted); "
+                    + "past it the container is left closed as a decompression bomb.")
+            .build();
+
     static final List<Setting<?>> OWN = List.of(OUTPUT, OPENCTI_URL, OPENCTI_TOKEN, OPENCTI_SSL_VERIFY, CONNECTOR_ID,
             CONNECTOR_NAME, CONNECTOR_SCOPE, QUEUE_PROTOCOL, VALIDATE_BEFORE_IMPORT, QUEUE_THRESHOLD, TLP_LEVEL, REPORT_TYPES,
             NO_TRIGGER_IMPORT, MESSAGE_ID_REFERENCE, AUTHOR_NAME, TriageSettings.RULES, TriageSettings.RULES_FILE, TLP_MARKERS,
             TLP_MINIMUM, MQ_HOST, MQ_PORT, MQ_VHOST, MQ_USE_SSL, MQ_USER, MQ_PASS,
             MQ_USE_SSL_CA, MQ_USE_SSL_CERT, MQ_USE_SSL_KEY, MQ_USE_SSL_PASSPHRASE, MQ_USE_SSL_REJECT_UNAUTHORIZED, PREFETCH,
             CONCURRENCY, WORK_QUIET_PERIOD, PUSH_TIMEOUT, QUICK_RETRIES, QUICK_RETRY_BACKOFF, CIRCUIT_PROBE_INTERVAL,
-            PING_INTERVAL, SHUTDOWN_GRACE);
+            PING_INTERVAL, SHUTDOWN_GRACE,
+            EXPAND_ATTACHMENTS, ARCHIVE_PASSWORDS, EXPAND_MIME_TYPES, EXPAND_MAX_DEPTH, EXPAND_MAX_MEMBERS,
+            EXPAND_MAX_BYTES, EXPAND_MAX_RATIO);
 
     /** Sending to OpenCTI needs its URL, a token and a connector id; a directory output needs none. */
     static final ConfigRule OPENCTI_NEEDS_ITS_SETTINGS = config -> {

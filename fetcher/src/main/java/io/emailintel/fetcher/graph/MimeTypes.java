@@ -28,6 +28,9 @@ final class MimeTypes {
             Map.entry("msg", "application/vnd.ms-outlook"), Map.entry("png", "image/png"),
             Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"), Map.entry("gif", "image/gif"),
             Map.entry("zip", "application/zip"), Map.entry("stix", "application/json"),
+            // archives the ingester can open (INGESTER_EXPAND_ATTACHMENTS, issue 21)
+            Map.entry("7z", "application/x-7z-compressed"), Map.entry("gz", "application/gzip"),
+            Map.entry("tgz", "application/gzip"), Map.entry("tar", "application/x-tar"),
             Map.entry("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
             Map.entry("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             Map.entry("doc", "application/msword"), Map.entry("xls", "application/vnd.ms-excel"));
@@ -69,6 +72,12 @@ final class MimeTypes {
         }
         if (startsWith(content, "GIF8".getBytes(StandardCharsets.US_ASCII))) {
             return "image/gif";
+        }
+        if (startsWith(content, new byte[] {'7', 'z', (byte) 0xBC, (byte) 0xAF, 0x27, 0x1C})) {
+            return "application/x-7z-compressed";
+        }
+        if (startsWith(content, new byte[] {0x1F, (byte) 0x8B})) {
+            return "application/gzip";
         }
         String ext = byExtension(name);
         if (startsWith(content, new byte[] {'P', 'K', 3, 4})) {

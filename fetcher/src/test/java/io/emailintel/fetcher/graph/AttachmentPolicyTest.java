@@ -45,6 +45,21 @@ class AttachmentPolicyTest {
     }
 
     @Test
+    void archivesLabelledOctetStreamGetTheirTypeForTheAllowList() {
+        byte[] sevenZ = {'7', 'z', (byte) 0xBC, (byte) 0xAF, 0x27, 0x1C, 0, 4};
+        byte[] gzip = {0x1F, (byte) 0x8B, 8, 0};
+        assertThat(AttachmentPolicy.effectiveType(file("sample", "application/octet-stream", 8), sevenZ))
+                .isEqualTo("application/x-7z-compressed");
+        assertThat(AttachmentPolicy.effectiveType(file("x.tgz", "application/octet-stream", 4), gzip))
+                .isEqualTo("application/gzip");
+        assertThat(AttachmentPolicy.effectiveType(file("b.tar", "application/octet-stream", 3), "abc".getBytes()))
+                .isEqualTo("application/x-tar");
+        assertThat(AttachmentPolicy.effectiveType(file("report.msg", "application/octet-stream", 8),
+                new byte[] {(byte) 0xD0, (byte) 0xCF, 0x11, (byte) 0xE0, (byte) 0xA1, (byte) 0xB1, 0x1A, (byte) 0xE1}))
+                .isEqualTo("application/vnd.ms-outlook");
+    }
+
+    @Test
     void octetStreamWithADisallowedExtensionIsSkippedWithoutDownload() {
         assertThat(policy.screen(file("tool.zip", "application/octet-stream", 10), 0))
                 .get().extracting(SkippedAttachment::reason).isEqualTo(SkipReason.NOT_ALLOWED);

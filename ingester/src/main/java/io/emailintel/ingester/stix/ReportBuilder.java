@@ -3,6 +3,9 @@ package io.emailintel.ingester.stix;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.emailintel.ingester.attachments.AttachmentExpander;
+import io.emailintel.ingester.attachments.AttachmentExpansion;
+import io.emailintel.ingester.attachments.ExpansionSettings;
 import io.emailintel.model.EmailAddress;
 import io.emailintel.model.Envelope;
 import io.emailintel.model.EnvelopeAttachment;
@@ -29,10 +32,17 @@ public final class ReportBuilder {
 
     private final ReportOptions options;
     private final Clock clock;
+    private final AttachmentExpander expander;
 
     public ReportBuilder(ReportOptions options, Clock clock) {
+        this(options, clock, new AttachmentExpander(ExpansionSettings.off()));
+    }
+
+    /** With archives, .msg files and attached e-mails opened as the expander's settings say (issue 21). */
+    public ReportBuilder(ReportOptions options, Clock clock, AttachmentExpander expander) {
         this.options = options;
         this.clock = clock;
+        this.expander = expander;
     }
 
     /** The defaults every report gets when no triage rule decides otherwise. */
@@ -55,6 +65,10 @@ public final class ReportBuilder {
         Instant published = envelope.receivedAt();
         String name = reportName(envelope);
         String reportId = StixIds.reportId(name, published);
+        // attachment expansion (issue 21): extracted files follow the attachments, through the same checks
+        AttachmentExpansion expansion = expander.expand(envelope);
+        List<EnvelopeAttachment> carried = new ArrayList<>(envelope.attachments());
+        carried.addAll(expansion.files());
 
         ObjectNode report = f.objectNode();
         report.put("type", "report");
@@ -65,8 +79,9 @@ public final class ReportBuilder {
         report.put("created", MILLIS.format(created));
         report.put("modified", MILLIS.format(now.isBefore(created) ? created : now));
         report.put("name", name);
-        report.put("description", description(envelope, !options.messageIdReference())
-                + TriageLines.of(envelope, decision));
+        String expanded = expansion.description();
+        report.put("description", description(envelope, carried, !options.messageIdReference())
+                + TriageLines.of(envelope, decision) + (expanded.isEmpty() ? "" : "\n\n" + expanded));
         report.put("published", DateTimeFormatter.ISO_INSTANT.format(published));
         ArrayNode types = report.putArray("report_types");
         decision.reportTypes().forEach(types::add);
@@ -84,7 +99,7 @@ public final class ReportBuilder {
         if (!envelope.body().content().isBlank()) {
             report.put("x_opencti_content", BodySanitizer.toSafeHtml(envelope.body()));
         }
-        report.set("x_opencti_files", files(envelope, tlp));
+        report.set("x_opencti_files", files(carried, tlp));
 
         ObjectNode bundle = f.objectNode();
         bundle.put("type", "bundle");
@@ -154,7 +169,7 @@ public final class ReportBuilder {
         return identity;
     }
 
-    private static String description(Envelope e, boolean withMessageId) {
+    private static String description(Envelope e, List<EnvelopeAttachment> carried, boolean withMessageId) {
         StringBuilder out = new StringBuilder();
         String from = e.author().display();
         out.append("**From:** ").append(from.isBlank() ? "(unknown)" : markdown(from)).append("  \n");
@@ -169,7 +184,7 @@ public final class ReportBuilder {
         }
         out.append("**Attachments:** ").append(e.attachments().size());
         List<String> findings = new ArrayList<>();
-        for (EnvelopeAttachment a : e.attachments()) {
+        for (EnvelopeAttachment a : carried) {
             AttachmentCheck.Verdict v = AttachmentCheck.of(a);
             if (!v.finding().isEmpty()) {
                 findings.add("- " + markdown(a.name().isBlank() ? "(unnamed)" : a.name()) + ": " + v.finding());
@@ -237,11 +252,11 @@ public final class ReportBuilder {
         return ref;
     }
 
-    private ArrayNode files(Envelope e, Tlp tlp) {
+    private ArrayNode files(List<EnvelopeAttachment> carried, Tlp tlp) {
         ArrayNode files = JsonNodeFactory.instance.arrayNode();
         List<EnvelopeAttachment> uploaded = new ArrayList<>();
         List<AttachmentCheck.Verdict> verdicts = new ArrayList<>();
-        for (EnvelopeAttachment a : e.attachments()) {
+        for (EnvelopeAttachment a : carried) {
             AttachmentCheck.Verdict v = AttachmentCheck.of(a);
             if (v.uploaded()) {
                 uploaded.add(a);
