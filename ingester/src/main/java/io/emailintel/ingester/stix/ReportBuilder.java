@@ -3,6 +3,9 @@ package io.emailintel.ingester.stix;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.emailintel.ingester.observables.Extraction;
+import io.emailintel.ingester.observables.Extractor;
+import io.emailintel.ingester.observables.ObservableObjects;
 import io.emailintel.model.EmailAddress;
 import io.emailintel.model.Envelope;
 import io.emailintel.model.EnvelopeAttachment;
@@ -30,11 +33,18 @@ public final class ReportBuilder {
     private final ReportOptions options;
     private final Clock clock;
     private final String authorId;
+    private final Extractor extractor;
 
     public ReportBuilder(ReportOptions options, Clock clock) {
+        this(options, clock, Extractor.off());
+    }
+
+    /** With {@code extractor} finding the observables the report contains (EMAIL_INTEL_MICROSOFT_EXTRACT). */
+    public ReportBuilder(ReportOptions options, Clock clock, Extractor extractor) {
         this.options = options;
         this.clock = clock;
         this.authorId = StixIds.organizationId(options.authorName());
+        this.extractor = extractor;
     }
 
     public StixBundle build(Envelope envelope) {
@@ -52,7 +62,8 @@ public final class ReportBuilder {
         report.put("created", MILLIS.format(created));
         report.put("modified", MILLIS.format(now.isBefore(created) ? created : now));
         report.put("name", name);
-        report.put("description", description(envelope));
+        Extraction extraction = extractor.extract(envelope);
+        report.put("description", description(envelope) + extraction.descriptionNote());
         report.put("published", DateTimeFormatter.ISO_INSTANT.format(published));
         ArrayNode types = report.putArray("report_types");
         options.reportTypes().forEach(types::add);
@@ -65,6 +76,13 @@ public final class ReportBuilder {
             report.put("x_opencti_content", BodySanitizer.toSafeHtml(envelope.body()));
         }
         report.set("x_opencti_files", files(envelope));
+        // extracted observables: the report contains them (and only them: the author is created_by_ref already)
+        List<ObjectNode> observables = ObservableObjects.of(extraction, extractor.mode(), authorId,
+                options.tlp().markingId(), published, now);
+        if (!observables.isEmpty()) {
+            ArrayNode refs = report.putArray("object_refs");
+            observables.forEach(o -> refs.add(o.get("id").textValue()));
+        }
 
         ObjectNode bundle = f.objectNode();
         bundle.put("type", "bundle");
@@ -73,6 +91,7 @@ public final class ReportBuilder {
         objects.add(author());
         objects.add(options.tlp().definition());
         objects.add(report);
+        objects.addAll(observables);
         return new StixBundle(reportId, bundle);
     }
 
