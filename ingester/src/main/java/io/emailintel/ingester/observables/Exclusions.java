@@ -14,7 +14,8 @@ import java.util.Set;
 
 /**
  * Values never reported as observables. Built in: the non-routable ranges and reserved names ({@link Hosts}),
- * and {@link #DEFAULT_DOMAINS}, the reference and infrastructure sites that advisories link to on every page.
+ * and {@link #DEFAULT_DOMAINS}, the reference and infrastructure sites that advisories link to on every page
+ * (for domains and URLs only).
  * Per e-mail: the mailbox's and the sender's own addresses and domains. From the operator: a file with one entry
  * per line — an IP or CIDR range ({@code 203.0.113.0/24}, {@code 2001:db8::/32}), a domain (that domain and
  * its subdomains; {@code .corp.example} and {@code *.corp.example} mean the same), or any other value (an
@@ -33,6 +34,8 @@ public final class Exclusions {
             "apple.com", "mozilla.org", "wikipedia.org", "linkedin.com", "twitter.com", "x.com", "facebook.com",
             "youtube.com");
 
+    /** The operator's domains: they apply to e-mail addresses too (the built-in list does not: a phishing
+     * sender at outlook.com is an indicator, a link to outlook.com is not). */
     private final Set<String> domains;
     private final Set<String> values;
     private final List<Cidr> ranges;
@@ -45,7 +48,7 @@ public final class Exclusions {
 
     /** The built-in exclusions only. */
     public static Exclusions defaults() {
-        return new Exclusions(DEFAULT_DOMAINS, Set.of(), List.of());
+        return new Exclusions(Set.of(), Set.of(), List.of());
     }
 
     /** The built-in exclusions plus an operator's file; a bad line fails with its number. */
@@ -54,7 +57,7 @@ public final class Exclusions {
     }
 
     static Exclusions parse(List<String> lines, String where) {
-        Set<String> domains = new HashSet<>(DEFAULT_DOMAINS);
+        Set<String> domains = new HashSet<>();
         Set<String> values = new HashSet<>();
         List<Cidr> ranges = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -94,12 +97,12 @@ public final class Exclusions {
         }
         return switch (o.type()) {
             case IPV4, IPV6 -> inRanges(v);
-            case DOMAIN -> excludedDomain(v, ownDomains);
+            case DOMAIN -> excludedDomain(v, ownDomains) || Hosts.isUnder(v, DEFAULT_DOMAINS);
             case EMAIL -> ownAddresses.contains(v) || excludedDomain(v.substring(v.lastIndexOf('@') + 1), ownDomains);
             case URL -> {
                 String host = Urls.host(v);
                 yield host == null || (host.indexOf(':') >= 0 || Hosts.isIpv4Literal(host) ? inRanges(host)
-                        : excludedDomain(host, ownDomains));
+                        : excludedDomain(host, ownDomains) || Hosts.isUnder(host, DEFAULT_DOMAINS));
             }
             default -> false;
         };

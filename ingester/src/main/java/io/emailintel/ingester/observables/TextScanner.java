@@ -243,7 +243,10 @@ final class TextScanner {
         int i = 0;
         while (i < n && !stopped) {
             char c = part.charAt(i);
-            if (isHex(c) && (i == 0 || !isWordOrJoiner(part.charAt(i - 1)))) {
+            if ((c == 'c' || c == 'C') && (i == 0 || !Character.isLetterOrDigit(part.charAt(i - 1)))
+                    && part.regionMatches(true, i, "cve-", 0, 4)) {
+                i = cve(part, i);
+            } else if (isHex(c) && (i == 0 || !isWordOrJoiner(part.charAt(i - 1)))) {
                 int end = i;
                 while (end < n && isHex(part.charAt(end))) {
                     end++;
@@ -253,9 +256,6 @@ final class TextScanner {
                     emit(new Observable(type, part.substring(i, end).toLowerCase(Locale.ROOT)));
                 }
                 i = Math.max(end, i + 1);
-            } else if ((c == 'c' || c == 'C') && (i == 0 || !Character.isLetterOrDigit(part.charAt(i - 1)))
-                    && part.regionMatches(true, i, "cve-", 0, 4)) {
-                i = cve(part, i);
             } else {
                 i++;
             }
