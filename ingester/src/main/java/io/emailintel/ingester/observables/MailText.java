@@ -6,15 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.jsoup.Jsoup;
-import org.jsoup.nodes.Element;
-import org.jsoup.nodes.TextNode;
-import org.jsoup.select.NodeTraversor;
-import org.jsoup.select.NodeVisitor;
 
 /**
- * The text extraction reads: the body (HTML reduced to its text, block elements on lines of their own, link
- * targets not included — in advisories they are mostly references), then every text/plain and text/csv
+ * The text extraction reads: the body (HTML reduced to its text by {@link HtmlText}, link targets not included
+ * — in advisories they are mostly references), then every text/plain and text/csv
  * attachment, decoded as UTF-8. Binary content is never read: a "text" attachment with a NUL byte in its
  * first 8 KiB is skipped.
  */
@@ -30,7 +25,7 @@ final class MailText {
     static List<String> of(Envelope envelope) {
         List<String> texts = new ArrayList<>();
         int budget = MAX_CHARS;
-        String body = envelope.body().isHtml() ? htmlText(envelope.body().content()) : envelope.body().content();
+        String body = envelope.body().isHtml() ? HtmlText.of(envelope.body().content()) : envelope.body().content();
         budget -= add(texts, body, budget);
         for (EnvelopeAttachment a : envelope.attachments()) {
             if (budget <= 0) {
@@ -63,29 +58,5 @@ final class MailText {
             }
         }
         return true;
-    }
-
-    static String htmlText(String html) {
-        StringBuilder out = new StringBuilder(html.length() / 2);
-        Element body = Jsoup.parse(html).body();
-        NodeTraversor.traverse(new NodeVisitor() {
-            @Override
-            public void head(org.jsoup.nodes.Node node, int depth) {
-                if (node instanceof TextNode t) {
-                    out.append(t.getWholeText());
-                } else if (node instanceof Element e && (e.isBlock() || e.nameIs("br") || e.nameIs("td")
-                        || e.nameIs("th"))) {
-                    out.append('\n');
-                }
-            }
-
-            @Override
-            public void tail(org.jsoup.nodes.Node node, int depth) {
-                if (node instanceof Element e && (e.isBlock() || e.nameIs("td") || e.nameIs("th"))) {
-                    out.append('\n');
-                }
-            }
-        }, body);
-        return out.toString();
     }
 }

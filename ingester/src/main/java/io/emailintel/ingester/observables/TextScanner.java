@@ -13,7 +13,8 @@ import java.util.Set;
  * "indicator" stops trusting all of them. So a domain written plainly (not defanged, not in a URL or an address)
  * must be lower-case and end in a common TLD or a country code that is not also a usual file extension; a
  * dotted quad right after a word such as "version" is a version; a hash is a hex run of exactly 32, 40, 64 or
- * 128 characters standing alone, with letters and digits both.
+ * 128 characters standing alone, with letters and digits both, ten distinct characters or more, and no
+ * character repeated more than eight times in a row (a zero-padded number is not a digest).
  */
 final class TextScanner {
 
@@ -58,6 +59,9 @@ final class TextScanner {
         int n = text.length();
         StringBuilder token = new StringBuilder(64);
         boolean tooLong = false;
+        // a token without a digit, dot, colon, at sign, bracket or backslash can hold nothing (most prose words):
+        // only its use as a version word is looked at
+        boolean mayHold = false;
         for (int i = 0; i <= n && !stopped; i++) {
             char c = i < n ? text.charAt(i) : ' ';
             if (isInvisible(c)) {
@@ -65,16 +69,19 @@ final class TextScanner {
             }
             if (isDelimiter(c)) {
                 if (!tooLong && token.length() > 0) {
-                    token(token.toString());
+                    token(token.toString(), mayHold);
                 }
                 token.setLength(0);
                 tooLong = false;
+                mayHold = false;
             } else if (!tooLong) {
                 if (token.length() >= MAX_TOKEN) {
                     tooLong = true;
                     token.setLength(0);
                 } else {
                     token.append(c);
+                    mayHold |= c >= '0' && c <= '9' || c == '.' || c == ':' || c == '@' || c == '[' || c == '('
+                            || c == '{' || c == '\\';
                 }
             }
         }
@@ -89,17 +96,19 @@ final class TextScanner {
         return c == '\u200b' || c == '\u200c' || c == '\u200d' || c == '\u2060' || c == '\ufeff' || c == '\u00ad';
     }
 
-    private void token(String raw) {
-        String refanged = Refang.token(raw);
-        boolean defanged = !refanged.equals(raw);
+    private void token(String raw, boolean mayHold) {
         boolean versionContext = versionTokensLeft > 0;
         if (versionTokensLeft > 0) {
             versionTokensLeft--;
         }
-        String word = trim(raw).toLowerCase(Locale.ROOT);
-        if (VERSION_WORDS.contains(word)) {
+        if (raw.length() <= 12 && VERSION_WORDS.contains(trim(raw).toLowerCase(Locale.ROOT))) {
             versionTokensLeft = VERSION_WINDOW;
         }
+        if (!mayHold) {
+            return;
+        }
+        String refanged = Refang.token(raw);
+        boolean defanged = !refanged.equals(raw);
         int start = 0;
         for (int i = 0; i <= refanged.length() && !stopped; i++) {
             if (i == refanged.length() || "()[]{}".indexOf(refanged.charAt(i)) >= 0) {
@@ -306,7 +315,18 @@ final class TextScanner {
             }
             seen |= 1 << Character.digit(c, 16);
         }
-        return letter && digit && Integer.bitCount(seen) >= 10;
+        return letter && digit && Integer.bitCount(seen) >= 10 && longestRun(s, from, to) <= 8;
+    }
+
+    /** The longest run of one repeated character: a digest's is a few; a padded number's is dozens of zeros. */
+    private static int longestRun(String s, int from, int to) {
+        int longest = 1;
+        int run = 1;
+        for (int i = from + 1; i < to; i++) {
+            run = Character.toLowerCase(s.charAt(i)) == Character.toLowerCase(s.charAt(i - 1)) ? run + 1 : 1;
+            longest = Math.max(longest, run);
+        }
+        return longest;
     }
 
     private static boolean isHex(char c) {

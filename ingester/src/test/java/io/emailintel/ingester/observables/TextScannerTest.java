@@ -32,6 +32,8 @@ class TextScannerTest {
                 .containsExactly("MD5 " + md5, "SHA1 " + sha1, "SHA256 " + sha256);
         assertThat(scan("0x" + md5 + " " + md5 + "a " + md5 + "-x " + "0".repeat(32) + " " + "1234567890".repeat(4)))
                 .as("glued, too long, a hyphenated id part, zeros, decimal digits").isEmpty();
+        assertThat(scan("%064x".formatted(0x9e3779b97f4a7c15L)))
+                .as("a zero-padded number is not a digest").isEmpty();
     }
 
     @Test
