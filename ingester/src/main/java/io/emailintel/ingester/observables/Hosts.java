@@ -2,9 +2,9 @@ package io.emailintel.ingester.observables;
 
 import com.google.common.net.InetAddresses;
 import com.google.common.net.InternetDomainName;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -136,11 +136,11 @@ final class Hosts {
                 return null;
             }
         }
-        String tld = candidate.substring(lastDot + 1).toLowerCase(java.util.Locale.ROOT);
+        String tld = candidate.substring(lastDot + 1).toLowerCase(Locale.ROOT);
         if (tld.length() < 2 || !(tld.chars().allMatch(Character::isLetter) || tld.startsWith("xn--"))) {
             return null;
         }
-        String lower = candidate.toLowerCase(java.util.Locale.ROOT);
+        String lower = candidate.toLowerCase(Locale.ROOT);
         if (RESERVED_TLDS.contains(tld) || isUnder(lower, RESERVED_DOMAINS)) {
             return null;
         }
@@ -171,14 +171,5 @@ final class Hosts {
             }
             d = d.substring(dot + 1);
         }
-    }
-
-    /** An address literal's IPv4 value when it is one, else -1 (for CIDR matching of exclusions). */
-    static long ipv4Of(InetAddress address) {
-        if (address instanceof Inet4Address) {
-            byte[] b = address.getAddress();
-            return ip(b[0] & 0xFF, b[1] & 0xFF, b[2] & 0xFF, b[3] & 0xFF);
-        }
-        return -1;
     }
 }
