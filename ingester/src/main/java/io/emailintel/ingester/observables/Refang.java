@@ -17,7 +17,7 @@ final class Refang {
     /** Defanged schemes at the start of a URL, lower-cased. */
     private static final String[][] SCHEMES = {
             {"hxxps", "https"}, {"hxxp", "http"}, {"hxtps", "https"}, {"hxtp", "http"}, {"h**ps", "https"},
-            {"h**p", "http"}, {"fxp", "ftp"}, {"meow", "http"},
+            {"h**p", "http"}, {"fxp", "ftp"},
     };
 
     private Refang() {
@@ -43,7 +43,7 @@ final class Refang {
             } else if (c == '\\' && i + 1 < n && token.charAt(i + 1) == '.') {
                 replacement = ".";
                 consumed = 2;
-            } else if ((c == 'h' || c == 'H' || c == 'f' || c == 'F' || c == 'm' || c == 'M')
+            } else if ((c == 'h' || c == 'H' || c == 'f' || c == 'F')
                     && (i == 0 || !Character.isLetterOrDigit(token.charAt(i - 1)))) {
                 for (String[] scheme : SCHEMES) {
                     int len = scheme[0].length();

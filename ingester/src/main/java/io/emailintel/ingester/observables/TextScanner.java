@@ -30,7 +30,10 @@ final class TextScanner {
             "io", "co", "me", "xyz", "top", "online", "site", "club", "shop", "live", "icu", "vip", "app", "dev",
             "cloud", "store", "tech", "pro", "space", "fun", "website", "link", "click", "work", "buzz", "mobi",
             "asia");
-    /** Country codes that are also common file extensions (script.py, notes.md, run.sh, lib.so, archive.zip). */
+    /**
+     * Country codes (and two gTLDs) that are also common file extensions (script.py, notes.md, run.sh, lib.so,
+     * archive.zip) or English words a tokenizer meets glued by a missing space ("sign.in", "do.it").
+     */
     static final Set<String> FILE_LIKE_TLDS = Set.of("py", "sh", "pl", "rs", "md", "ps", "so", "cc", "tf", "pm",
             "ml", "sc", "ai", "ms", "am", "as", "do", "in", "is", "it", "at", "be", "by", "my", "no", "to", "us",
             "zip", "mov");
