@@ -164,7 +164,8 @@ final class Ingester implements AutoCloseable {
             });
             ReportOptions options = reportOptions(config);
             EnvelopeProcessor processor = new EnvelopeProcessor(new EnvelopeCodec(),
-                    new ReportBuilder(options, clock, new AttachmentExpander(expansionSettings(config))),
+                    new ReportBuilder(options, clock, new AttachmentExpander(expansionSettings(config)),
+                            IngesterSettings.extractor(config)),
                     triage(config, options), works, sink, circuit, sleeper, Later.SYSTEM,
                     config.get(IngesterSettings.QUICK_RETRIES),
                     config.get(IngesterSettings.QUICK_RETRY_BACKOFF));

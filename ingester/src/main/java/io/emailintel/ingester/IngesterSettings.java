@@ -10,6 +10,9 @@ import io.emailintel.config.ValueType;
 import io.emailintel.config.ValueTypes;
 import io.emailintel.ingester.opencti.PushBrokerTls;
 import io.emailintel.triage.TriageSettings;
+import io.emailintel.ingester.observables.Exclusions;
+import io.emailintel.ingester.observables.ExtractMode;
+import io.emailintel.ingester.observables.Extractor;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,6 +137,28 @@ final class IngesterSettings {
                     ValueTypes.oneOf("clear", "white", "green", "amber", "amber+strict", "red"))
             .description("The least strict marking any report may get, whatever rules and markers say (unset: "
                     + "no minimum).")
+            .build();
+
+    static final Setting<String> EXTRACT = Setting.builder("email_intel_microsoft.extract",
+                    ValueTypes.oneOf("off", "observables", "indicators"))
+            .defaultValue("off")
+            .description("Extract IPs, domains, URLs, e-mail addresses, file hashes and CVE ids from the body and "
+                    + "text attachments into the report: off, observables, or indicators (observables plus STIX "
+                    + "indicators based on them).")
+            .build();
+
+    static final Setting<java.nio.file.Path> EXTRACT_EXCLUSIONS_FILE = Setting.builder(
+                    "email_intel_microsoft.extract_exclusions_file", ValueTypes.PATH)
+            .description("File of values never extracted, one per line: an IP or CIDR range, a domain (with its "
+                    + "subdomains), or an exact value; # starts a comment. Adds to the built-in exclusions.")
+            .build();
+
+    static final Setting<Integer> EXTRACT_MAX_OBSERVABLES = Setting.builder(
+                    "email_intel_microsoft.extract_max_observables", ValueTypes.POSITIVE_INT)
+            .defaultValue("1000")
+            .check(n -> n <= 10_000, "at most 10000")
+            .description("Most observables extracted per e-mail; the report's description says how many more "
+                    + "were left out.")
             .build();
 
     static final Setting<String> MQ_HOST = Setting.builder("mq.host", ValueTypes.STRING)
@@ -309,7 +334,8 @@ final class IngesterSettings {
 
     static final List<Setting<?>> OWN = List.of(OUTPUT, OPENCTI_URL, OPENCTI_TOKEN, OPENCTI_SSL_VERIFY, CONNECTOR_ID,
             CONNECTOR_NAME, CONNECTOR_SCOPE, QUEUE_PROTOCOL, VALIDATE_BEFORE_IMPORT, QUEUE_THRESHOLD, TLP_LEVEL, REPORT_TYPES,
-            NO_TRIGGER_IMPORT, MESSAGE_ID_REFERENCE, AUTHOR_NAME, TriageSettings.RULES, TriageSettings.RULES_FILE, TLP_MARKERS,
+            NO_TRIGGER_IMPORT, MESSAGE_ID_REFERENCE, AUTHOR_NAME,
+            EXTRACT, EXTRACT_EXCLUSIONS_FILE, EXTRACT_MAX_OBSERVABLES, TriageSettings.RULES, TriageSettings.RULES_FILE, TLP_MARKERS,
             TLP_MINIMUM, MQ_HOST, MQ_PORT, MQ_VHOST, MQ_USE_SSL, MQ_USER, MQ_PASS,
             MQ_USE_SSL_CA, MQ_USE_SSL_CERT, MQ_USE_SSL_KEY, MQ_USE_SSL_PASSPHRASE, MQ_USE_SSL_REJECT_UNAUTHORIZED, PREFETCH,
             CONCURRENCY, WORK_QUIET_PERIOD, PUSH_TIMEOUT, QUICK_RETRIES, QUICK_RETRY_BACKOFF, CIRCUIT_PROBE_INTERVAL,
@@ -365,9 +391,35 @@ final class IngesterSettings {
                 CommonSettings.tlsTrust(config));
     }
 
+    /** The exclusion file must be readable and well-formed at start-up, not at the first e-mail. */
+    static final ConfigRule EXCLUSIONS_FILE_READABLE = config -> {
+        java.nio.file.Path file = config.get(EXTRACT_EXCLUSIONS_FILE);
+        if (file == null) {
+            return List.of();
+        }
+        try {
+            Exclusions.load(file);
+            return List.of();
+        } catch (java.io.IOException | RuntimeException e) {
+            return List.of(new ConfigProblem(EXTRACT_EXCLUSIONS_FILE.key(), config.sourceOf(EXTRACT_EXCLUSIONS_FILE),
+                    "cannot read the exclusion list: " + e.getMessage()));
+        }
+    };
+
+    /** The extractor the settings ask for (off by default). */
+    static Extractor extractor(io.emailintel.config.Config config) throws java.io.IOException {
+        ExtractMode mode = ExtractMode.fromSetting(config.get(EXTRACT));
+        if (mode == ExtractMode.OFF) {
+            return Extractor.off();
+        }
+        java.nio.file.Path file = config.get(EXTRACT_EXCLUSIONS_FILE);
+        return new Extractor(mode, file == null ? Exclusions.defaults() : Exclusions.load(file),
+                config.get(EXTRACT_MAX_OBSERVABLES));
+    }
+
     /** The ingester's schema: common settings, then its own. */
     static ConfigSchema schema() {
         return CommonSettings.schema("ingester", OWN, List.of(OPENCTI_NEEDS_ITS_SETTINGS, CONNECTOR_ID_NOT_THE_PLACEHOLDER,
-                MQ_TLS_USABLE, TriageSettings.RULES_VALID));
+                MQ_TLS_USABLE, TriageSettings.RULES_VALID, EXCLUSIONS_FILE_READABLE));
     }
 }

@@ -26,10 +26,21 @@ public final class BundleValidator {
             "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z");
     /** No path separators, no leading dot, no control, format (bidi) or separator characters. */
     private static final Pattern SAFE_NAME = Pattern.compile("(?!\\.)[^/\\\\:\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}]+");
-    private static final Map<String, List<String>> REQUIRED = Map.of(
-            "report", List.of("created", "modified", "name", "published"),
-            "identity", List.of("created", "modified", "name"),
-            "marking-definition", List.of("created"));
+    private static final Map<String, List<String>> REQUIRED = Map.ofEntries(
+            Map.entry("report", List.of("created", "modified", "name", "published")),
+            Map.entry("identity", List.of("created", "modified", "name")),
+            Map.entry("marking-definition", List.of("created")),
+            // extracted observables (STIX 2.1 §6: SCOs have no created/modified) and what is built on them
+            Map.entry("ipv4-addr", List.of("value")),
+            Map.entry("ipv6-addr", List.of("value")),
+            Map.entry("domain-name", List.of("value")),
+            Map.entry("url", List.of("value")),
+            Map.entry("email-addr", List.of("value")),
+            Map.entry("file", List.of("hashes")),
+            Map.entry("vulnerability", List.of("created", "modified", "name")),
+            Map.entry("indicator", List.of("created", "modified", "pattern", "pattern_type", "valid_from")),
+            Map.entry("relationship", List.of("created", "modified", "relationship_type", "source_ref",
+                    "target_ref")));
 
     private BundleValidator() {
     }
@@ -88,7 +99,7 @@ public final class BundleValidator {
                 p.add(where + ": missing required property " + required);
             }
         }
-        for (String ts : List.of("created", "modified", "published")) {
+        for (String ts : List.of("created", "modified", "published", "valid_from")) {
             String v = text(o, ts);
             if (o.has(ts) && (v == null || !validTimestamp(v))) {
                 p.add(where + ": " + ts + " is not a STIX timestamp: " + o.get(ts));

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emailintel.ingester.attachments.AttachmentExpander;
 import io.emailintel.ingester.attachments.AttachmentExpansion;
 import io.emailintel.ingester.attachments.ExpansionSettings;
+import io.emailintel.ingester.observables.Extraction;
+import io.emailintel.ingester.observables.Extractor;
+import io.emailintel.ingester.observables.ObservableObjects;
 import io.emailintel.model.EmailAddress;
 import io.emailintel.model.Envelope;
 import io.emailintel.model.EnvelopeAttachment;
@@ -33,16 +36,28 @@ public final class ReportBuilder {
     private final ReportOptions options;
     private final Clock clock;
     private final AttachmentExpander expander;
+    private final Extractor extractor;
 
     public ReportBuilder(ReportOptions options, Clock clock) {
-        this(options, clock, new AttachmentExpander(ExpansionSettings.off()));
+        this(options, clock, new AttachmentExpander(ExpansionSettings.off()), Extractor.off());
+    }
+
+    /** With {@code extractor} finding the observables the report contains (EMAIL_INTEL_MICROSOFT_EXTRACT). */
+    public ReportBuilder(ReportOptions options, Clock clock, Extractor extractor) {
+        this(options, clock, new AttachmentExpander(ExpansionSettings.off()), extractor);
     }
 
     /** With archives, .msg files and attached e-mails opened as the expander's settings say (issue 21). */
     public ReportBuilder(ReportOptions options, Clock clock, AttachmentExpander expander) {
+        this(options, clock, expander, Extractor.off());
+    }
+
+    /** With both: attachments expanded (issue 21) and observables extracted (issue 17). */
+    public ReportBuilder(ReportOptions options, Clock clock, AttachmentExpander expander, Extractor extractor) {
         this.options = options;
         this.clock = clock;
         this.expander = expander;
+        this.extractor = extractor;
     }
 
     /** The defaults every report gets when no triage rule decides otherwise. */
@@ -79,9 +94,11 @@ public final class ReportBuilder {
         report.put("created", MILLIS.format(created));
         report.put("modified", MILLIS.format(now.isBefore(created) ? created : now));
         report.put("name", name);
+        Extraction extraction = extractor.extract(envelope);
         String expanded = expansion.description();
         report.put("description", description(envelope, carried, !options.messageIdReference())
-                + TriageLines.of(envelope, decision) + (expanded.isEmpty() ? "" : "\n\n" + expanded));
+                + TriageLines.of(envelope, decision) + (expanded.isEmpty() ? "" : "\n\n" + expanded)
+                + extraction.descriptionNote());
         report.put("published", DateTimeFormatter.ISO_INSTANT.format(published));
         ArrayNode types = report.putArray("report_types");
         decision.reportTypes().forEach(types::add);
@@ -100,6 +117,13 @@ public final class ReportBuilder {
             report.put("x_opencti_content", BodySanitizer.toSafeHtml(envelope.body()));
         }
         report.set("x_opencti_files", files(carried, tlp));
+        // extracted observables: the report contains them (and only them: the author is created_by_ref already)
+        List<ObjectNode> observables = ObservableObjects.of(extraction, extractor.mode(), authorId,
+                tlp.markingId(), published, now);
+        if (!observables.isEmpty()) {
+            ArrayNode refs = report.putArray("object_refs");
+            observables.forEach(o -> refs.add(o.get("id").textValue()));
+        }
 
         ObjectNode bundle = f.objectNode();
         bundle.put("type", "bundle");
@@ -108,6 +132,7 @@ public final class ReportBuilder {
         objects.add(author(authorId, decision));
         objects.add(tlp.definition());
         objects.add(report);
+        objects.addAll(observables);
         return new StixBundle(reportId, bundle);
     }
 

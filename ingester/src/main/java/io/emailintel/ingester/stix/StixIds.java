@@ -45,6 +45,20 @@ public final class StixIds {
         return "identity--" + uuid5(OPENCTI_NAMESPACE, CanonicalJson.canonicalize(data));
     }
 
+    /**
+     * {@code type--} UUIDv5 in the namespace over the canonical JSON of {@code idProperties}: the STIX 2.1
+     * deterministic id of a cyber-observable (§2.9: the SCO namespace is this same UUID) and pycti's
+     * {@code generate_id} of indicators, vulnerabilities and relationships.
+     */
+    public static String deterministic(String type, ObjectNode idProperties) {
+        return type + "--" + uuid5(OPENCTI_NAMESPACE, CanonicalJson.canonicalize(idProperties));
+    }
+
+    /** pycti's {@code lower().strip()} of names in ids. */
+    public static String normalizedName(String name) {
+        return pythonNormalize(name);
+    }
+
     /** A random-looking but reproducible id for anything keyed by text (bundle ids). */
     static UUID nameBased(String name) {
         return uuid5(OPENCTI_NAMESPACE, name);
