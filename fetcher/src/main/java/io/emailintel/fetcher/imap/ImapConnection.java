@@ -50,7 +50,7 @@ final class ImapConnection implements AutoCloseable {
      * Connects, logs in and opens the folder read-only.
      *
      * @throws ImapLoginException when the server refuses the login
-     * @throws ImapFolderNotFoundException when the folder does not exist
+     * @throws ImapFolderNotFoundException when the folder does not exist (unchecked: nothing a retry can fix)
      * @throws IOException when the server cannot be reached or the TLS handshake fails
      */
     static ImapConnection open(ImapAccount account) throws IOException {
@@ -61,6 +61,11 @@ final class ImapConnection implements AutoCloseable {
             store = session.getStore(protocol);
             store.connect(account.host(), account.port(), account.user(), account.login().secret());
         } catch (AuthenticationFailedException e) {
+            if (String.valueOf(e.getMessage()).contains("[UNAVAILABLE]")) {
+                // RFC 5530 §3: the server's authentication back end is down, not the credential wrong
+                throw new IOException("the IMAP server " + account.host() + ":" + account.port()
+                        + " cannot check logins right now: " + e.getMessage().strip(), e);
+            }
             throw new ImapLoginException("the IMAP server " + account.host() + ":" + account.port()
                     + " refused the login of " + account.user() + " (" + account.login().mechanism() + "): "
                     + (e.getMessage() == null ? "authentication failed" : e.getMessage().strip()));
@@ -107,7 +112,7 @@ final class ImapConnection implements AutoCloseable {
     }
 
     /** INBOX in any case, else a path with '/' between levels, resolved with the server's own separator. */
-    private static Folder resolve(Store store, String path) throws MessagingException, ImapFolderNotFoundException {
+    private static Folder resolve(Store store, String path) throws MessagingException {
         if (path.equalsIgnoreCase("INBOX")) {
             return store.getFolder("INBOX");
         }
