@@ -202,6 +202,28 @@ class ImapCycleIT {
     }
 
     @Test
+    void aMessageThatIsNotAnEmailIsDeadLetteredOnceAndTheCursorMovesPastIt(TestBroker broker) throws Exception {
+        Topology topology = broker.declare(broker.prefix("garbage"), List.of(Duration.ofSeconds(10)));
+        dovecot.deliver("garbage", "\n\nno header at all, just bytes\n", NOW.minusSeconds(10));
+        dovecot.deliver("garbage", Dovecot.message("g@vendor.example", "fine"), NOW);
+        ImapAccount account = dovecot.account("garbage");
+
+        ImapCycle.Outcome outcome = cycle(broker, topology, account, Duration.ofDays(30)).run();
+
+        assertThat(outcome.malformed()).isEqualTo(1);
+        assertThat(outcome.published()).isEqualTo(1);
+        assertThat(outcome.lastUid()).isEqualTo(2);
+        try (Channel ch = broker.connect().createChannel()) {
+            GetResponse dead = ch.basicGet(topology.deadLetterQueue(), true);
+            assertThat(dead).isNotNull();
+            assertThat(dead.getProps().getHeaders().get("x-email-intel-failure-reason")).hasToString("malformed-mail");
+            assertThat(dead.getProps().getMessageId()).isEqualTo("imap:cti@127.0.0.1/garbage/"
+                    + outcome.uidValidity() + "/1");
+        }
+        assertThat(cycle(broker, topology, account, Duration.ofDays(30)).run().malformed()).isZero();
+    }
+
+    @Test
     void aWrongPasswordFailsWithTheServersAnswerAndNeverTheSecret(TestBroker broker) throws Exception {
         Topology topology = broker.declare(broker.prefix("wrongpw"), List.of(Duration.ofSeconds(10)));
         ImapAccount account = dovecot.account("INBOX", ImapAccount.Tls.IMPLICIT, dovecot.imapsPort(),
