@@ -47,7 +47,7 @@ class ImapRunCommandIT {
         Path yml = dir.resolve(prefix + ".yml");
         Files.writeString(yml, String.join("\n",
                 "connector:",
-                "  log_level: info",
+                "  log_level: debug", // the most an operator can turn on: still no secret
                 "pipeline:",
                 "  rabbitmq_uri: \"" + broker.uri() + "\"",
                 "  queue_prefix: " + prefix,
