@@ -40,7 +40,7 @@ import java.util.stream.Stream;
  * {@code /etc/dovecot} instance, if any, is not touched), IMAP with STARTTLS and IMAPS on free ports of 127.0.0.1,
  * a certificate from {@link TestCa}, one passwd-file user, and a Maildir the test fills itself
  * ({@link #deliver}). For XOAUTH2 Dovecot's {@code oauth2} passdb asks a token introspection endpoint (RFC 7662,
- * doc.dovecot.org/2.3/configuration_manual/authentication/oauth2/) served here: it accepts {@link #ACCESS_TOKEN}.
+ * doc.dovecot.org/2.3/configuration_manual/authentication/oauth2/) served here: it accepts {@link #ACTIVE_TOKENS}.
  *
  * <p>Dovecot refuses mail access as uid 0 ("userdb returned 0 as uid"), so as root the mail belongs to the
  * package's {@code dovecot} user and the login processes run as {@code dovenull}; as another user everything runs
@@ -51,6 +51,9 @@ final class Dovecot implements AutoCloseable {
     static final String USER = "cti";
     static final String PASSWORD = "s3cret-imap-password";
     static final String ACCESS_TOKEN = "ya29.test-access-token";
+    /** What the introspection endpoint calls active: ours, and the one the fake Entra ID hands out. */
+    static final java.util.Set<String> ACTIVE_TOKENS = java.util.Set.of(ACCESS_TOKEN,
+            io.emailintel.fetcher.fake.FakeGraph.TOKEN);
 
     private final Path dir;
     private final Path maildir;
@@ -97,7 +100,7 @@ final class Dovecot implements AutoCloseable {
                     token = URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8);
                 }
             }
-            byte[] answer = (ACCESS_TOKEN.equals(token) ? "{\"active\":true,\"username\":\"" + USER + "\"}"
+            byte[] answer = (ACTIVE_TOKENS.contains(token) ? "{\"active\":true,\"username\":\"" + USER + "\"}"
                     : "{\"active\":false}").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, answer.length);

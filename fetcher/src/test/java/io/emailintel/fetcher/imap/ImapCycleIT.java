@@ -7,7 +7,9 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import io.emailintel.fetcher.eml.EmlEnvelopes;
 import io.emailintel.fetcher.eml.RawMail;
+import io.emailintel.fetcher.fake.FakeGraph;
 import io.emailintel.fetcher.graph.AttachmentPolicy;
+import io.emailintel.fetcher.graph.GraphClients;
 import io.emailintel.model.Envelope;
 import io.emailintel.model.EnvelopeCodec;
 import io.emailintel.model.EnvelopeSource;
@@ -282,6 +284,23 @@ class ImapCycleIT {
             assertThat(tokens.grants()).isEqualTo(1);
             assertThat(dovecot.introspections()).as("Dovecot checked the token").isGreaterThan(before);
             assertThat(dovecot.log()).contains("method=XOAUTH2");
+        }
+    }
+
+    @Test
+    void xoauth2WithAnAppTokenByClientCredentialsLogsIn(TestBroker broker) throws Exception {
+        Topology topology = broker.declare(broker.prefix("xoauth2cc"), List.of(Duration.ofSeconds(10)));
+        dovecot.deliver("m365", Dovecot.message("m@vendor.example", "as an app"), NOW);
+        try (FakeGraph entra = new FakeGraph("cti@example.org")) {
+            ImapLogin login = new ImapLogin.OAuth(new ClientCredentialsTokens(GraphClients.secretCredential(
+                    FakeGraph.TENANT, "00000000-0000-0000-0000-000000000001", "app-secret",
+                    java.net.URI.create(entra.authorityHost())), null));
+            ImapAccount account = dovecot.account("m365", ImapAccount.Tls.IMPLICIT, dovecot.imapsPort(), login);
+            assertThat(cycle(broker, topology, account, Duration.ofDays(30)).run().published()).isEqualTo(1);
+            assertThat(entra.tokenForms()).singleElement().asString()
+                    .contains("grant_type=client_credentials")
+                    // MSAL adds openid, profile and offline_access to the scope it is given
+                    .containsPattern("scope=[^&]*https://outlook.office365.com/.default");
         }
     }
 
