@@ -1,7 +1,13 @@
 package io.emailintel.fetcher;
 
 import com.azure.core.credential.TokenCredential;
+import io.emailintel.config.CommonSettings;
 import io.emailintel.config.Config;
+import io.emailintel.fetcher.imap.ClientCredentialsTokens;
+import io.emailintel.fetcher.imap.ImapAccount;
+import io.emailintel.fetcher.imap.ImapCursorStore;
+import io.emailintel.fetcher.imap.ImapLogin;
+import io.emailintel.fetcher.imap.RefreshTokenGrant;
 import io.emailintel.fetcher.eml.EmlCursorStore;
 import io.emailintel.fetcher.graph.AttachmentPolicy;
 import io.emailintel.fetcher.graph.GraphClients;
@@ -61,5 +67,35 @@ final class FetcherRuntime {
     static CursorStore cursorStore(Config config) {
         return new CursorStore(config.get(FetcherSettings.STATE_DIR), config.get(FetcherSettings.EMAIL),
                 config.get(FetcherSettings.INBOX));
+    }
+
+    /** The IMAP account: server, TLS, login (a password or an XOAUTH2 token source) and folder. */
+    static ImapAccount imapAccount(Config config, Clock clock) {
+        ImapAccount.Tls tls = ImapAccount.Tls.of(config.get(FetcherSettings.IMAP_TLS));
+        Integer port = config.get(FetcherSettings.IMAP_PORT);
+        String scope = config.get(FetcherSettings.IMAP_OAUTH_SCOPE);
+        ImapLogin login = switch (config.get(FetcherSettings.IMAP_AUTH)) {
+            case "xoauth2-client-credentials" -> new ImapLogin.OAuth(new ClientCredentialsTokens(credential(config),
+                    scope));
+            case "xoauth2-refresh-token" -> new ImapLogin.OAuth(new RefreshTokenGrant(
+                    config.get(FetcherSettings.IMAP_OAUTH_TOKEN_URL), config.get(FetcherSettings.IMAP_OAUTH_CLIENT_ID),
+                    config.get(FetcherSettings.IMAP_OAUTH_CLIENT_SECRET),
+                    config.get(FetcherSettings.IMAP_OAUTH_REFRESH_TOKEN), scope, CommonSettings.tlsTrust(config),
+                    clock));
+            default -> new ImapLogin.Password(config.get(FetcherSettings.IMAP_PASSWORD));
+        };
+        return new ImapAccount(config.get(FetcherSettings.IMAP_HOST), port == null ? tls.defaultPort() : port, tls,
+                config.get(FetcherSettings.IMAP_USER), login, config.get(FetcherSettings.IMAP_FOLDER),
+                CommonSettings.tlsTrust(config), null);
+    }
+
+    static ImapCursorStore imapCursorStore(Config config) {
+        ImapAccount.Tls tls = ImapAccount.Tls.of(config.get(FetcherSettings.IMAP_TLS));
+        Integer port = config.get(FetcherSettings.IMAP_PORT);
+        ImapAccount account = new ImapAccount(config.get(FetcherSettings.IMAP_HOST),
+                port == null ? tls.defaultPort() : port, tls, config.get(FetcherSettings.IMAP_USER),
+                new ImapLogin.Password(""), config.get(FetcherSettings.IMAP_FOLDER), CommonSettings.tlsTrust(config),
+                null);
+        return new ImapCursorStore(config.get(FetcherSettings.STATE_DIR), account.mailbox(), account.folder());
     }
 }

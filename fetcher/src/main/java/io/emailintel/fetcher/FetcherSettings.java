@@ -170,10 +170,11 @@ final class FetcherSettings {
                     + "cycle stops and the cursor stays before the unconfirmed e-mails.")
             .build();
 
-    static final Setting<String> SOURCE = Setting.builder("fetcher.source", ValueTypes.oneOf("graph", "eml-dir"))
+    static final Setting<String> SOURCE = Setting.builder("fetcher.source", ValueTypes.oneOf("graph", "imap", "eml-dir"))
             .defaultValue("graph")
-            .description("Where e-mails come from: graph (a Microsoft 365 mailbox) or eml-dir (a directory of "
-                    + ".eml and mbox files: backfilling an export, an air-gapped drop folder, the demo).")
+            .description("Where e-mails come from: graph (a Microsoft 365 mailbox), imap (a folder on any IMAP "
+                    + "server, read-only: Microsoft 365, Gmail, Dovecot, …) or eml-dir (a directory of .eml and mbox "
+                    + "files: backfilling an export, an air-gapped drop folder, the demo).")
             .build();
 
     static final Setting<Path> EML_DIR = Setting.builder("fetcher.eml_dir", ValueTypes.PATH)
@@ -181,7 +182,79 @@ final class FetcherSettings {
                     + "message is sent once, a changed file again.")
             .build();
 
-    static final List<Setting<?>> OWN = List.of(SOURCE, EML_DIR, TENANT_ID, CLIENT_ID, CLIENT_SECRET, CLIENT_CERTIFICATE_PATH,
+
+    static final Setting<String> IMAP_HOST = Setting.builder("imap.host", ValueTypes.STRING)
+            .description("IMAP server host name, e.g. outlook.office365.com or imap.gmail.com. Required with "
+                    + "FETCHER_SOURCE=imap.")
+            .build();
+
+    static final Setting<String> IMAP_TLS = Setting.builder("imap.tls", ValueTypes.oneOf("implicit", "starttls"))
+            .defaultValue("implicit")
+            .description("implicit (TLS from the first byte, port 993) or starttls (plain connection upgraded by "
+                    + "STARTTLS before login, port 143). Certificates and host names are always verified (a private "
+                    + "CA: TLS_CA_FILE).")
+            .build();
+
+    static final Setting<Integer> IMAP_PORT = Setting.builder("imap.port", ValueTypes.PORT)
+            .description("IMAP server port; unset: 993 with IMAP_TLS=implicit, 143 with starttls.")
+            .build();
+
+    static final Setting<String> IMAP_USER = Setting.builder("imap.user", ValueTypes.STRING)
+            .description("Login name (usually the mailbox address). Required with FETCHER_SOURCE=imap.")
+            .build();
+
+    static final Setting<String> IMAP_AUTH = Setting.builder("imap.auth",
+                    ValueTypes.oneOf("password", "xoauth2-client-credentials", "xoauth2-refresh-token"))
+            .defaultValue("password")
+            .description("How to log in: password (IMAP_PASSWORD), xoauth2-client-credentials (Microsoft 365 with "
+                    + "the IMAP.AccessAsApp application permission; token from the EMAIL_INTEL_MICROSOFT_TENANT_ID/"
+                    + "CLIENT_ID app and its secret or certificate) or xoauth2-refresh-token (Gmail and others: "
+                    + "IMAP_OAUTH_CLIENT_ID, IMAP_OAUTH_CLIENT_SECRET and IMAP_OAUTH_REFRESH_TOKEN exchanged at "
+                    + "IMAP_OAUTH_TOKEN_URL).")
+            .build();
+
+    static final Setting<String> IMAP_PASSWORD = Setting.builder("imap.password", ValueTypes.STRING)
+            .secret()
+            .description("Password (or app password) with IMAP_AUTH=password.")
+            .build();
+
+    static final Setting<String> IMAP_FOLDER = Setting.builder("imap.folder", ValueTypes.STRING)
+            .defaultValue("INBOX")
+            .description("Folder to read: INBOX (any case) or a path such as CTI/Vendors, with / between levels "
+                    + "whatever separator the server uses. Opened read-only (EXAMINE).")
+            .build();
+
+    static final Setting<URI> IMAP_OAUTH_TOKEN_URL = Setting.builder("imap.oauth_token_url", ValueTypes.HTTP_URL)
+            .defaultValue("https://oauth2.googleapis.com/token")
+            .description("Token endpoint of IMAP_AUTH=xoauth2-refresh-token (POST grant_type=refresh_token); "
+                    + "Google's by default.")
+            .build();
+
+    static final Setting<String> IMAP_OAUTH_CLIENT_ID = Setting.builder("imap.oauth_client_id", ValueTypes.STRING)
+            .description("OAuth client id of IMAP_AUTH=xoauth2-refresh-token.")
+            .build();
+
+    static final Setting<String> IMAP_OAUTH_CLIENT_SECRET = Setting.builder("imap.oauth_client_secret",
+                    ValueTypes.STRING)
+            .secret()
+            .description("OAuth client secret of IMAP_AUTH=xoauth2-refresh-token (omit it for public clients).")
+            .build();
+
+    static final Setting<String> IMAP_OAUTH_REFRESH_TOKEN = Setting.builder("imap.oauth_refresh_token",
+                    ValueTypes.STRING)
+            .secret()
+            .description("Refresh token of IMAP_AUTH=xoauth2-refresh-token (Gmail: granted for the scope "
+                    + "https://mail.google.com/).")
+            .build();
+
+    static final Setting<String> IMAP_OAUTH_SCOPE = Setting.builder("imap.oauth_scope", ValueTypes.STRING)
+            .description("Scope asked for with the token; unset: https://outlook.office365.com/.default with "
+                    + "xoauth2-client-credentials, none (the refresh token's own) with xoauth2-refresh-token.")
+            .build();
+
+    static final List<Setting<?>> OWN = List.of(SOURCE, EML_DIR, IMAP_HOST, IMAP_TLS, IMAP_PORT, IMAP_USER, IMAP_AUTH,
+            IMAP_PASSWORD, IMAP_FOLDER, IMAP_OAUTH_TOKEN_URL, IMAP_OAUTH_CLIENT_ID, IMAP_OAUTH_CLIENT_SECRET,
+            IMAP_OAUTH_REFRESH_TOKEN, IMAP_OAUTH_SCOPE, TENANT_ID, CLIENT_ID, CLIENT_SECRET, CLIENT_CERTIFICATE_PATH,
             CLIENT_CERTIFICATE_PASSWORD, EMAIL, INBOX, RELATIVE_IMPORT_START_DATE, ATTACHMENTS_MIME_TYPES,
             ATTACHMENTS_MAX_BYTES, ATTACHMENTS_MAX_TOTAL_BYTES, INCLUDE_INLINE_ATTACHMENTS, GRAPH_BASE_URL,
             AUTHORITY_HOST, PAGE_SIZE, MAX_RETRIES, MAX_RETRY_WAIT, SYNC_MODE, SYNC_OVERLAP, DURATION_PERIOD, CONFIRM_TIMEOUT,
@@ -189,7 +262,7 @@ final class FetcherSettings {
 
     /** Exactly one credential: a client secret or a client certificate. */
     static final ConfigRule ONE_CREDENTIAL = config -> {
-        if (!isGraph(config)) {
+        if (!isGraph(config) && !usesAzureApp(config)) {
             return List.of();
         }
         boolean secret = config.get(CLIENT_SECRET) != null;
@@ -210,18 +283,40 @@ final class FetcherSettings {
         return "graph".equals(config.get(SOURCE));
     }
 
-    /** Each source needs its own settings: the Graph app and mailbox, or the directory. */
+    static boolean isImap(Config config) {
+        return "imap".equals(config.get(SOURCE));
+    }
+
+    /** IMAP with a Microsoft 365 app token: the Graph path's app registration settings apply. */
+    static boolean usesAzureApp(Config config) {
+        return isImap(config) && "xoauth2-client-credentials".equals(config.get(IMAP_AUTH));
+    }
+
+    /** Each source needs its own settings: the Graph app and mailbox, the IMAP account, or the directory. */
     static final ConfigRule SOURCE_NEEDS_ITS_SETTINGS = config -> {
         List<ConfigProblem> problems = new ArrayList<>();
-        List<Setting<?>> needed = isGraph(config) ? List.of(TENANT_ID, CLIENT_ID, EMAIL) : List.of(EML_DIR);
+        List<Setting<?>> needed = isGraph(config) ? List.of(TENANT_ID, CLIENT_ID, EMAIL)
+                : isImap(config) ? imapNeeds(config) : List.of(EML_DIR);
         for (Setting<?> s : needed) {
             if (config.get(s) == null) {
-                problems.add(new ConfigProblem(s.key(), ConfigSource.UNSET, "required (FETCHER_SOURCE is "
-                        + config.get(SOURCE) + "), expected " + s.type().expected()));
+                String why = "FETCHER_SOURCE is " + config.get(SOURCE)
+                        + (isImap(config) ? ", IMAP_AUTH is " + config.get(IMAP_AUTH) : "");
+                problems.add(new ConfigProblem(s.key(), ConfigSource.UNSET, "required (" + why + "), expected "
+                        + s.type().expected()));
             }
         }
         return problems;
     };
+
+    private static List<Setting<?>> imapNeeds(Config config) {
+        List<Setting<?>> needed = new ArrayList<>(List.of(IMAP_HOST, IMAP_USER));
+        switch (config.get(IMAP_AUTH)) {
+            case "password" -> needed.add(IMAP_PASSWORD);
+            case "xoauth2-refresh-token" -> needed.addAll(List.of(IMAP_OAUTH_CLIENT_ID, IMAP_OAUTH_REFRESH_TOKEN));
+            default -> needed.addAll(List.of(TENANT_ID, CLIENT_ID));
+        }
+        return needed;
+    }
 
     static ConfigSchema schema() {
         return CommonSettings.schema("fetcher", OWN, List.of(SOURCE_NEEDS_ITS_SETTINGS, ONE_CREDENTIAL,

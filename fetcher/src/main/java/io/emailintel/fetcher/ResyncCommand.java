@@ -60,7 +60,8 @@ final class ResyncCommand implements Callable<Integer> {
         Config config = options.load(FetcherSettings.schema());
         if (!FetcherSettings.isGraph(config)) {
             throw new ParameterException(spec.commandLine(), "resync reads Microsoft Graph; with FETCHER_SOURCE="
-                    + "eml-dir, run `fetcher state reset` to send the directory again");
+                    + config.get(FetcherSettings.SOURCE) + ", run `fetcher state reset` to send the "
+                    + (FetcherSettings.isImap(config) ? "look-back period" : "directory") + " again");
         }
         Logging.configure(config);
         Clock clock = Clock.systemUTC();

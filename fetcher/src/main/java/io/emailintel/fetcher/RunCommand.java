@@ -10,6 +10,10 @@ import io.emailintel.config.CommonSettings;
 import io.emailintel.config.Config;
 import io.emailintel.fetcher.eml.EmlCycle;
 import io.emailintel.fetcher.eml.EmlEnvelopes;
+import io.emailintel.fetcher.eml.RawMail;
+import io.emailintel.fetcher.imap.ImapAccount;
+import io.emailintel.fetcher.imap.ImapCycle;
+import io.emailintel.fetcher.imap.ImapFolderNotFoundException;
 import io.emailintel.fetcher.graph.FolderPath;
 import io.emailintel.fetcher.graph.GraphMailbox;
 import io.emailintel.fetcher.graph.Sleeper;
@@ -63,6 +67,8 @@ final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private final AtomicBoolean stop = new AtomicBoolean();
+    /** Built once: it holds the cached OAuth token. */
+    private ImapAccount imapAccount;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Override
@@ -154,6 +160,9 @@ final class RunCommand implements Callable<Integer> {
 
     private boolean cycle(Config config, GraphMailbox mailbox, CursorStore store, Connection connection,
                           Topology topology, Clock clock, FetcherMetrics metrics, Health health) {
+        if (FetcherSettings.isImap(config)) {
+            return imapCycle(config, connection, topology, clock, metrics, health);
+        }
         if (mailbox == null) {
             return emlCycle(config, connection, topology, clock, metrics, health);
         }
@@ -196,6 +205,34 @@ final class RunCommand implements Callable<Integer> {
         });
     }
 
+    /** One pass over the IMAP folder (read-only), from the UID the broker last confirmed. */
+    private boolean imapCycle(Config config, Connection connection, Topology topology, Clock clock,
+                              FetcherMetrics metrics, Health health) {
+        if (imapAccount == null) {
+            imapAccount = FetcherRuntime.imapAccount(config, clock);
+        }
+        ImapCycle cycle = new ImapCycle(imapAccount, FetcherRuntime.imapCursorStore(config),
+                new RawMail(new EmlEnvelopes(FetcherRuntime.attachmentPolicy(config))), connection, topology, clock,
+                config.get(FetcherSettings.RELATIVE_IMPORT_START_DATE), config.get(FetcherSettings.SYNC_OVERLAP),
+                config.get(FetcherSettings.CONFIRM_TIMEOUT), stop::get, new ImapCycle.Listener() {
+                    @Override
+                    public void read(io.emailintel.model.Envelope envelope) {
+                        metrics.envelopeRead(envelope);
+                    }
+
+                    @Override
+                    public void confirmed(int count) {
+                        metrics.published(count);
+                    }
+
+                    @Override
+                    public void confirmLatency(Duration latency) {
+                        metrics.confirmed(latency);
+                    }
+                });
+        return pass("imap", clock, health, () -> cycle.run().published());
+    }
+
     /** A cycle: it returns how many e-mails it published. */
     private interface Pass {
         int run() throws Exception;
@@ -207,7 +244,7 @@ final class RunCommand implements Callable<Integer> {
             int published = pass.run();
             health.up("last-cycle", "ok at " + clock.instant() + ", " + published + " published");
             return true;
-        } catch (FolderPath.FolderNotFoundException | CorruptStateException e) {
+        } catch (FolderPath.FolderNotFoundException | ImapFolderNotFoundException | CorruptStateException e) {
             throw e; // nothing a retry can fix: stop with the message
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

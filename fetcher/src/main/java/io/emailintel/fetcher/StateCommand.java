@@ -4,6 +4,7 @@ import io.emailintel.cli.ConfigOptions;
 import io.emailintel.cli.ExitCodes;
 import io.emailintel.config.Config;
 import io.emailintel.fetcher.eml.EmlCursorStore;
+import io.emailintel.fetcher.imap.ImapCursorStore;
 import io.emailintel.fetcher.state.CursorStore;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,6 +28,19 @@ final class StateCommand {
         public Integer call() {
             Config config = options.load(FetcherSettings.schema());
             var out = spec.commandLine().getOut();
+            if (FetcherSettings.isImap(config)) {
+                ImapCursorStore imap = FetcherRuntime.imapCursorStore(config);
+                var imapText = imap.text();
+                if (imapText.isEmpty()) {
+                    out.println("no state yet at " + imap.file() + ": the next run imports e-mails that arrived within "
+                            + config.get(FetcherSettings.RELATIVE_IMPORT_START_DATE));
+                } else {
+                    imap.check(); // fails with a clear message when the file is corrupt
+                    out.println("# " + imap.file());
+                    out.println(imapText.get());
+                }
+                return ExitCodes.OK;
+            }
             if (!FetcherSettings.isGraph(config)) {
                 EmlCursorStore eml = FetcherRuntime.emlCursorStore(config);
                 var emlText = eml.text();
@@ -68,10 +82,17 @@ final class StateCommand {
         public Integer call() {
             Config config = options.load(FetcherSettings.schema());
             boolean graph = FetcherSettings.isGraph(config);
-            java.nio.file.Path file = graph ? FetcherRuntime.cursorStore(config).file()
-                    : FetcherRuntime.emlCursorStore(config).file();
-            boolean deleted = graph ? FetcherRuntime.cursorStore(config).reset()
-                    : FetcherRuntime.emlCursorStore(config).reset();
+            java.nio.file.Path file;
+            boolean deleted;
+            if (FetcherSettings.isImap(config)) {
+                ImapCursorStore imap = FetcherRuntime.imapCursorStore(config);
+                file = imap.file();
+                deleted = imap.reset();
+            } else {
+                file = graph ? FetcherRuntime.cursorStore(config).file() : FetcherRuntime.emlCursorStore(config).file();
+                deleted = graph ? FetcherRuntime.cursorStore(config).reset()
+                        : FetcherRuntime.emlCursorStore(config).reset();
+            }
             spec.commandLine().getOut().println(deleted ? "deleted " + file : "no state at " + file);
             return ExitCodes.OK;
         }

@@ -36,7 +36,8 @@ public final class CommonSettings {
 
     public static final Setting<TlsTrust> TLS_CA_FILE = Setting.builder("tls.ca_file", ValueTypes.CA_FILE)
             .description("PEM file of CA certificates (a private CA) trusted in addition to the JVM's trust store "
-                    + "for amqps:// to the pipeline broker and to OpenCTI's broker, and for https to OpenCTI. "
+                    + "for amqps:// to the pipeline broker and to OpenCTI's broker, for https to OpenCTI, and for the "
+                    + "IMAP server and its OAuth token endpoint. "
                     + "Certificates and host names are always verified (OPENCTI_SSL_VERIFY=false aside). "
                     + "Microsoft Graph uses the JVM's trust store only.")
             .build();

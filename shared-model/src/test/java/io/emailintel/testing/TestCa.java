@@ -25,11 +25,13 @@ public final class TestCa {
     private final Path caPem;
     private final SSLContext serverContext;
     private final javax.net.ssl.KeyManager[] serverKeys;
+    private final Path dir;
 
-    private TestCa(Path caPem, SSLContext serverContext, javax.net.ssl.KeyManager[] serverKeys) {
+    private TestCa(Path caPem, SSLContext serverContext, javax.net.ssl.KeyManager[] serverKeys, Path dir) {
         this.caPem = caPem;
         this.serverContext = serverContext;
         this.serverKeys = serverKeys;
+        this.dir = dir;
     }
 
     /** A client's certificate this CA signed (clientAuth), and its private key, both PEM files. */
@@ -80,7 +82,7 @@ public final class TestCa {
             kmf.init(ks, PASSWORD.toCharArray());
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf.getKeyManagers(), null, null);
-            return new TestCa(caPem, ctx, kmf.getKeyManagers());
+            return new TestCa(caPem, ctx, kmf.getKeyManagers(), dir);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the test CA in " + dir, e);
         }
@@ -177,6 +179,33 @@ public final class TestCa {
     /** The server's TLS context: its key and the chain up to this CA. */
     public SSLContext serverContext() {
         return serverContext;
+    }
+
+    /**
+     * The server's certificate and its private key as PEM files (certificate then CA; the key PKCS #8), for servers
+     * that read PEM rather than a Java keystore (Dovecot, OpenSSL-based tools).
+     *
+     * @return the certificate chain file; the key is {@code server-key.pem} beside it
+     */
+    public Path writeServerPem() {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(dir.resolve("server.p12"))) {
+                ks.load(in, PASSWORD.toCharArray());
+            }
+            java.util.Base64.Encoder b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes());
+            String key = "-----BEGIN PRIVATE KEY-----\n"
+                    + b64.encodeToString(ks.getKey("server", PASSWORD.toCharArray()).getEncoded())
+                    + "\n-----END PRIVATE KEY-----\n";
+            Path keyFile = dir.resolve("server-key.pem");
+            Files.writeString(keyFile, key);
+            Path chain = dir.resolve("server-chain.pem");
+            Files.writeString(chain, Files.readString(dir.resolve("server.pem")).strip() + "\n"
+                    + Files.readString(caPem).strip() + "\n");
+            return chain;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write the server PEM files in " + dir, e);
+        }
     }
 
     private static void keytool(String... args) throws IOException, InterruptedException {
