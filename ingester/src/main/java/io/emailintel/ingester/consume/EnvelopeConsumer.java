@@ -231,7 +231,7 @@ public final class EnvelopeConsumer implements AutoCloseable {
             // measured before the ack: OpenCTI has the report now (push confirmed, or taken by the api)
             Duration latency = metrics.ingested(attempt.receivedAt(), PublishedAt.of(props.getHeaders()));
             ack(tag);
-            finish(attempt, Works.Outcome.INGESTED);
+            finish(attempt, Works.Outcome.PUSHED);
             log.info("envelope {} ingested as {} latency_ms={}", attempt.envelopeId(), attempt.reportId(),
                     latency == null ? "unknown" : Long.toString(latency.toMillis()));
             return;
@@ -244,7 +244,7 @@ public final class EnvelopeConsumer implements AutoCloseable {
         try {
             FailureRouter.Destination dest = router.route(props, body, failure);
             ack(tag);
-            finish(attempt, dest == FailureRouter.Destination.DEAD_LETTER ? Works.Outcome.FAILED : Works.Outcome.DEFERRED);
+            finish(attempt, dest == FailureRouter.Destination.DEAD_LETTER ? Works.Outcome.DEAD_LETTERED : Works.Outcome.DEFERRED);
             switch (dest) {
                 case DEAD_LETTER -> metrics.deadLettered(failure.reason());
                 case RETRY -> metrics.retried(failure.reason());

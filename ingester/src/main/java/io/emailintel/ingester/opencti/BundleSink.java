@@ -6,9 +6,11 @@ import java.util.concurrent.CompletableFuture;
 /** Where a bundle goes to reach OpenCTI. Returning normally means OpenCTI has it. */
 public interface BundleSink extends AutoCloseable {
 
-    /** How many work expectations one push of this bundle produces. */
-    int expectations(StixBundle bundle);
-
+    /**
+     * Pushes the bundle. {@code workId} is the ingester's OpenCTI work for the e-mail's cycle (null when none
+     * could be opened); only the api protocol names it, because {@code stixBundlePush} gives every bundle a work
+     * anyway (docs/OPENCTI-WORKS.md). amqp push messages name no work.
+     */
     void push(String workId, StixBundle bundle) throws OpenCtiException;
 
     /**

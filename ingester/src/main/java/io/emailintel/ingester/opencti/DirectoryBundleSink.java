@@ -36,11 +36,6 @@ public final class DirectoryBundleSink implements BundleSink {
     }
 
     @Override
-    public int expectations(StixBundle bundle) {
-        return PushMessages.split(bundle).size();
-    }
-
-    @Override
     public void push(String workId, StixBundle bundle) throws OpenCtiException {
         Path tmp = directory.resolve(".tmp-" + UUID.randomUUID());
         Path target = directory.resolve(bundle.reportId());
@@ -50,7 +45,7 @@ public final class DirectoryBundleSink implements BundleSink {
             List<ObjectNode> parts = PushMessages.split(bundle);
             int seq = 1;
             for (ObjectNode part : parts) {
-                ObjectNode message = PushMessages.message(part, seq, APPLICANT, workId);
+                ObjectNode message = PushMessages.message(part, seq, APPLICANT);
                 pretty.writeValue(tmp.resolve("push").resolve(String.format("%04d.json", seq)).toFile(), message);
                 seq++;
             }

@@ -111,11 +111,12 @@ public final class OpenCtiClient implements WorkApi {
                 + "$connectorId, friendlyName: $friendlyName) { id } }", vars).path("workAdd").path("id").asText();
     }
 
+    /** {@code isWorkAlive(id: ID!): Boolean} (opencti.graphql; pycti's {@code get_is_work_alive}). */
     @Override
-    public void addExpectations(String workId, int expectations) throws OpenCtiException {
-        ObjectNode vars = JSON.createObjectNode().put("id", workId).put("expectations", expectations);
-        call("mutation workEdit($id: ID!, $expectations: Int) { workEdit(id: $id) { addExpectations(expectations: "
-                + "$expectations) } }", vars);
+    public boolean isWorkAlive(String workId) throws OpenCtiException {
+        ObjectNode vars = JSON.createObjectNode().put("id", workId);
+        return call("query WorkAliveQuery($id: ID!) { isWorkAlive(id: $id) }", vars).path("isWorkAlive")
+                .asBoolean(false);
     }
 
     @Override

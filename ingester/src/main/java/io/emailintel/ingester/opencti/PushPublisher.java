@@ -61,11 +61,6 @@ public final class PushPublisher implements BundleSink {
     }
 
     @Override
-    public int expectations(StixBundle bundle) {
-        return bundle.objects().size();
-    }
-
-    @Override
     public void push(String workId, StixBundle bundle) throws OpenCtiException {
         try {
             pushAsync(workId, bundle).join();
@@ -87,7 +82,7 @@ public final class PushPublisher implements BundleSink {
         List<byte[]> bodies = new ArrayList<>();
         int seq = 1;
         for (ObjectNode part : PushMessages.split(bundle)) {
-            bodies.add(PushMessages.body(part, seq++, registration.connectorUserId(), workId));
+            bodies.add(PushMessages.body(part, seq++, registration.connectorUserId()));
         }
         ConfirmTracker.Push push = new ConfirmTracker.Push();
         Confirming confirming = null;
