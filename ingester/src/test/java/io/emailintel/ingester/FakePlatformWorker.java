@@ -153,6 +153,12 @@ final class FakePlatformWorker implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+        if (workId != null && !platform.works().isAlive(workId)) {
+            // closed while this import ran: the platform refuses a request that names a dead work
+            // (WORK_NOT_ALIVE), and pycti skips the message ("Message skipped because work is no longer alive")
+            platform.dropped(null);
+            return true;
+        }
         if ("report".equals(object.path("type").asText()) && !FakeOpenCti.acceptsReportName(object.path("name"))) {
             platform.rejected(object, workId);
             if (workId != null) {

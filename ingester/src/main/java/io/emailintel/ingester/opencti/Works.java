@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * connector on its own. So a work is only a report, and a work the platform has closed is not reported as done:
  * before {@code toProcessed} the ingester asks {@code isWorkAlive}; a work that is gone is logged and counted
  * ({@code emailintel_opencti_works_closed_by_platform_total}) instead. Opening a work never holds up an e-mail:
- * when {@code workAdd} fails the e-mail is pushed all the same and the work is tried again with the next one.
+ * when {@code workAdd} fails the e-mail is pushed all the same and the work is tried again with an e-mail of
+ * the cycle {@link #REOPEN_AFTER} later.
  *
  * <p>No lock is held across a call to the platform: the counts are guarded by this object's monitor, and
  * {@code workAdd}, {@code isWorkAlive} and {@code toProcessed} run outside it.
@@ -42,12 +43,16 @@ public final class Works {
     /** Works taken off {@link #open} whose close could not be settled (the platform unreachable): tried again. */
     private final List<Work> unsettled = new ArrayList<>();
 
+    /** After a failed {@code workAdd}, how long the cycle's e-mails go without a work before it is tried again. */
+    static final Duration REOPEN_AFTER = Duration.ofSeconds(10);
+
     /** One work; its fields are guarded by the enclosing {@link Works}, except {@link #id}, published once. */
     public static final class Work {
         private final String key;
         private final String friendlyName;
         private volatile String id;
         private boolean opening;
+        private Instant openFailedAt;
         private int inFlight;
         private int pushed;
         private int deadLettered;
@@ -104,7 +109,8 @@ public final class Works {
 
     /**
      * The work for a cycle, opened on the platform if it is not yet; the caller must {@link #finish} it. Never
-     * fails: a work that cannot be opened now is tried again with the cycle's next e-mail.
+     * fails: a work that cannot be opened now is tried again {@link #REOPEN_AFTER} later. While the cycle's work
+     * is being opened by another thread, waits for it (no lock is held meanwhile).
      *
      * @param key          the fetch cycle id ({@code replay:<cycle>} for replayed e-mails)
      * @param friendlyName the name shown in OpenCTI
@@ -116,7 +122,18 @@ public final class Works {
             w = open.computeIfAbsent(key, k -> new Work(k, friendlyName, clock.instant()));
             w.inFlight++;
             w.lastActivity = clock.instant();
-            mustOpen = w.id == null && !w.opening;
+            // e-mails of a cycle whose work is being opened wait for its id (the api protocol names it), without
+            // holding the monitor: wait() releases it
+            while (w.opening) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return w;
+                }
+            }
+            mustOpen = w.id == null && (w.openFailedAt == null
+                    || !clock.instant().isBefore(w.openFailedAt.plus(REOPEN_AFTER)));
             if (mustOpen) {
                 w.opening = true;
             }
@@ -133,12 +150,14 @@ public final class Works {
             id = client.workAdd(connectorId, w.friendlyName);
             log.info("opened OpenCTI work {} for {}", id, w.key);
         } catch (OpenCtiException | RuntimeException e) {
-            log.warn("could not open an OpenCTI work for {} ({}); its e-mails are pushed all the same (no push "
-                    + "names a work) and the work is tried again with the next one", w.key, e.getMessage());
+            log.warn("could not open an OpenCTI work for {} ({}); its e-mails are pushed all the same (no amqp push "
+                    + "names a work) and the work is tried again in {}", w.key, e.getMessage(), REOPEN_AFTER);
         } finally {
             synchronized (this) {
                 w.id = id;
+                w.openFailedAt = id == null ? clock.instant() : null;
                 w.opening = false;
+                notifyAll();
             }
         }
     }

@@ -167,35 +167,61 @@ class WorksTest {
     }
 
     @Test
-    void aWorkThatCannotBeOpenedNeverHoldsUpAnEmailAndIsTriedAgainWithTheNext() {
+    void aWorkThatCannotBeOpenedNeverHoldsUpAnEmailAndIsTriedAgainLater() {
+        MutableClock clock = new MutableClock();
+        Works works = new Works(api, "c", clock, Duration.ZERO, registry);
         api.downForWorkAdd = true;
         Works.Work first = works.begin("cycle-1", "n");
         assertThat(first.id()).isNull();
         api.downForWorkAdd = false;
 
-        Works.Work second = works.begin("cycle-1", "n");
+        assertThat(works.begin("cycle-1", "n").id()).as("not retried at once").isNull();
+        clock.now = clock.now.plus(Works.REOPEN_AFTER);
+        Works.Work later = works.begin("cycle-1", "n");
 
-        assertThat(second).isSameAs(first);
-        assertThat(second.id()).isEqualTo("work-1");
+        assertThat(later).isSameAs(first);
+        assertThat(later.id()).isEqualTo("work-1");
     }
 
     @Test
     void noLockIsHeldWhileThePlatformIsAskedToOpenAWork() throws Exception {
+        Works.Work done = works.begin("cycle-0", "n");
         api.workAddBlocksUntil = new CountDownLatch(1);
         CompletableFuture<Works.Work> slow = CompletableFuture.supplyAsync(() -> works.begin("cycle-1", "n"));
         assertThat(api.workAddEntered.await(5, TimeUnit.SECONDS)).isTrue();
 
-        // while workAdd hangs: another e-mail of the same cycle, a finish and a close all go through
-        Works.Work other = CompletableFuture.supplyAsync(() -> {
-            Works.Work w = works.begin("cycle-1", "n");
-            works.finish(w, Works.Outcome.PUSHED);
+        // while workAdd hangs: an e-mail of another cycle finishes, its work closes, a third cycle begins
+        CompletableFuture.runAsync(() -> {
+            works.finish(done, Works.Outcome.PUSHED);
             works.closeQuiet();
-            return w;
         }).get(5, TimeUnit.SECONDS);
+        CompletableFuture<Works.Work> waiting = CompletableFuture.supplyAsync(() -> works.begin("cycle-1", "n"));
 
-        assertThat(other.id()).isNull(); // pushed without waiting (no push names a work)
+        assertThat(api.calls).anyMatch(c -> c.startsWith("toProcessed work-"));
         api.workAddBlocksUntil.countDown();
-        assertThat(slow.get(5, TimeUnit.SECONDS).id()).isEqualTo("work-1");
+        Works.Work opened = slow.get(5, TimeUnit.SECONDS);
+        // the cycle's other e-mail waited for the id instead of pushing without it
+        assertThat(waiting.get(5, TimeUnit.SECONDS)).isSameAs(opened);
+        assertThat(opened.id()).isNotNull();
+    }
+
+    private static final class MutableClock extends Clock {
+        volatile Instant now = Instant.parse("2026-11-28T10:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     @Test
