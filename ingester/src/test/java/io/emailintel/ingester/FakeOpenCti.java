@@ -51,7 +51,7 @@ public final class FakeOpenCti implements AutoCloseable {
     static final String CONNECTOR_USER = "88ec0c6a-13ce-5e39-b486-354fe4a7084f";
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    record ClosedWork(String id, String message, boolean inError) {
+    public record ClosedWork(String id, String message, boolean inError) {
     }
 
     /** One object the platform's worker imported (or refused), with the work its message named (or null). */
@@ -84,9 +84,11 @@ public final class FakeOpenCti implements AutoCloseable {
     final AtomicInteger healthQueries = new AtomicInteger();
     public final AtomicInteger registrations = new AtomicInteger();
     final AtomicInteger pings = new AtomicInteger();
-    final AtomicInteger expectations = new AtomicInteger();
-    final List<String> works = new CopyOnWriteArrayList<>();
-    final List<ClosedWork> closedWorks = new CopyOnWriteArrayList<>();
+    /** Expectations the connector registered with {@code workEdit { addExpectations }}. */
+    public final AtomicInteger expectations = new AtomicInteger();
+    /** Every work created, by the connector ({@code workAdd}) or by the platform ({@code stixBundlePush}). */
+    public final List<String> works = new CopyOnWriteArrayList<>();
+    public final List<ClosedWork> closedWorks = new CopyOnWriteArrayList<>();
     public final List<String> apiBundles = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> acceptedUnanswered = new ConcurrentHashMap<>();
     private final FakeWorks platformWorks = new FakeWorks();
@@ -300,6 +302,27 @@ public final class FakeOpenCti implements AutoCloseable {
         for (FakeWorks.PlatformWork w : platformWorks.sweep()) {
             sweptWorks.add(w.id);
         }
+    }
+
+    /**
+     * Unbinds (false) or binds again (true) the push queue from the push exchange: the platform's broker then
+     * returns every mandatory push as unroutable, as while the platform recreates its queues.
+     */
+    public void routePushes(boolean routed) throws IOException {
+        try (Channel ch = broker.connect().createChannel()) {
+            if (routed) {
+                ch.queueBind(pushQueue, pushExchange, pushRouting);
+            } else {
+                ch.queueUnbind(pushQueue, pushExchange, pushRouting);
+            }
+        } catch (TimeoutException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /** Messages waiting in the push queue. */
+    public long pushQueueDepth() {
+        return broker.messageCount(pushQueue);
     }
 
     /** An operator deletes the work in the UI. */

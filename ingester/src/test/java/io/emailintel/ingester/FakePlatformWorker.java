@@ -74,7 +74,13 @@ final class FakePlatformWorker implements AutoCloseable {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body)
                         throws IOException {
-                    handle(ch, env.getDeliveryTag(), body);
+                    try {
+                        handle(ch, env.getDeliveryTag(), body);
+                    } catch (com.rabbitmq.client.AlreadyClosedException e) {
+                        if (!closed) {
+                            throw e;
+                        }
+                    }
                 }
             });
         }
