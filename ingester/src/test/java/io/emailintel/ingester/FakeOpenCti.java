@@ -320,9 +320,15 @@ public final class FakeOpenCti implements AutoCloseable {
         }
     }
 
-    /** Messages waiting in the push queue. */
-    public long pushQueueDepth() {
-        return broker.messageCount(pushQueue);
+    /** Messages waiting in the push queue (on one channel kept open: a connection per call would pile up). */
+    public long pushQueueDepth() throws IOException {
+        synchronized (publishLock) {
+            if (publisher == null || !publisher.isOpen()) {
+                publisher = broker.connect().createChannel();
+                publisher.confirmSelect();
+            }
+            return publisher.messageCount(pushQueue);
+        }
     }
 
     /** An operator deletes the work in the UI. */

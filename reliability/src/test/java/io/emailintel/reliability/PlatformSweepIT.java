@@ -24,9 +24,9 @@ class PlatformSweepIT {
 
     private static final int EMAILS = Rig.sizeFromProperty(2000);
     private static final Duration SWEEP = Duration.ofSeconds(1);
-    /** The platform's worker: 4 consumers × 25 ms an object = 160 push messages a second, 3 per e-mail. */
+    /** The platform's worker: 4 consumers × 40 ms an object = 100 push messages a second, 3 per e-mail. */
     private static final int WORKER_CONSUMERS = 4;
-    private static final Duration WORKER_PER_MESSAGE = Duration.ofMillis(25);
+    private static final Duration WORKER_PER_MESSAGE = Duration.ofMillis(40);
     private static final Pattern PUSHED = Pattern.compile("^(\\d+) e-mail\\(s\\) pushed to OpenCTI's queue");
     private static final Pattern DEAD = Pattern.compile(", (\\d+) dead-lettered");
 

@@ -280,12 +280,13 @@ final class Rig implements AutoCloseable {
         return n;
     }
 
-    long deadLetterCount() {
-        return broker.messageCount(topology.deadLetterQueue());
+    // on the rig's channel: TestBroker.messageCount opens a connection per call, kept to the end of the class
+    long deadLetterCount() throws IOException {
+        return channel.messageCount(topology.deadLetterQueue());
     }
 
-    long workCount() {
-        return broker.messageCount(topology.workQueue());
+    long workCount() throws IOException {
+        return channel.messageCount(topology.workQueue());
     }
 
     /** Waits (bounded) until OpenCTI has at least {@code n} distinct reports: the pipeline is flowing. */
