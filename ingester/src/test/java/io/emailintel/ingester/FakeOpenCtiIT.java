@@ -54,7 +54,8 @@ class FakeOpenCtiIT {
     /** {@code workEdit { addExpectations }} over the wire, as the ingester sent it before this change. */
     private static void addExpectations(FakeOpenCti openCti, String work, int n) throws Exception {
         java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
-                .newBuilder(java.net.URI.create(openCti.url() + "/graphql")).header("Authorization", "Bearer test-token")
+                .newBuilder(java.net.URI.create(openCti.url() + "/graphql"))
+                .header("Authorization", "Bearer test-token")
                 .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
                         JSON.writeValueAsString(JsonNodeFactory.instance.objectNode()
                                 .put("query", "mutation workEdit($id: ID!, $expectations: Int) { workEdit(id: $id) "

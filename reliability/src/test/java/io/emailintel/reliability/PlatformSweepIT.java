@@ -91,7 +91,8 @@ class PlatformSweepIT {
             Tally t = rig.tally("3 ingesters on one connector id, platform worker " + WORKER_CONSUMERS + " × "
                     + WORKER_PER_MESSAGE.toMillis() + " ms (queue up to " + deepest + " messages ≈ "
                     + secondsBehind(deepest) + " s behind = " + secondsBehind(deepest) / SWEEP.toSeconds()
-                    + " sweeps of " + SWEEP.toSeconds() + " s), sweep on, pushes returned for 6 s (API 502 for the first 2) → "
+                    + " sweeps of " + SWEEP.toSeconds() + " s), sweep on, pushes returned for 6 s "
+                    + "(API 502 for the first 2) → "
                     + deadBeforeReplay + " dead-lettered through the retry tiers, dlq replay with "
                     + depthAtReplay + " messages queued: " + rig.openCti.droppedMessages.get()
                     + " push messages dropped by the platform", from);

@@ -244,7 +244,8 @@ public final class EnvelopeConsumer implements AutoCloseable {
         try {
             FailureRouter.Destination dest = router.route(props, body, failure);
             ack(tag);
-            finish(attempt, dest == FailureRouter.Destination.DEAD_LETTER ? Works.Outcome.DEAD_LETTERED : Works.Outcome.DEFERRED);
+            finish(attempt, dest == FailureRouter.Destination.DEAD_LETTER ? Works.Outcome.DEAD_LETTERED
+                    : Works.Outcome.DEFERRED);
             switch (dest) {
                 case DEAD_LETTER -> metrics.deadLettered(failure.reason());
                 case RETRY -> metrics.retried(failure.reason());
