@@ -336,6 +336,12 @@ public final class FakeOpenCti implements AutoCloseable {
         platformWorks.delete(workId);
     }
 
+    /** Push messages the worker has received and not yet acked or nacked (a prefetch of 1 per consumer). */
+    public long workerInFlight() {
+        FakePlatformWorker w = worker;
+        return w == null ? 0 : w.delivered.get() - w.settled.get();
+    }
+
     /** Whether the platform still tracks the work. */
     public boolean isWorkAlive(String workId) {
         return platformWorks.isAlive(workId);

@@ -52,6 +52,9 @@ final class FakePlatformWorker implements AutoCloseable {
     private final BooleanSupplier outage;
     private final List<Channel> channels = new ArrayList<>();
     private volatile boolean closed;
+    /** Deliveries received, and those acked or nacked: a difference at the end is a message stuck in here. */
+    final java.util.concurrent.atomic.AtomicLong delivered = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong settled = new java.util.concurrent.atomic.AtomicLong();
 
     FakePlatformWorker(FakeOpenCti platform, Supplier<Connection> connect, String pushQueue, String pushExchange,
                        String pushRouting, int consumers, Duration perMessage, BooleanSupplier outage)
@@ -74,12 +77,18 @@ final class FakePlatformWorker implements AutoCloseable {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body)
                         throws IOException {
+                    delivered.incrementAndGet();
                     try {
                         handle(ch, env.getDeliveryTag(), body);
                     } catch (com.rabbitmq.client.AlreadyClosedException e) {
                         if (!closed) {
                             throw e;
                         }
+                    } catch (RuntimeException e) {
+                        // a bug here must not leave the message unacknowledged on a consumer that then stalls
+                        ch.basicNack(env.getDeliveryTag(), false, true);
+                        settled.incrementAndGet();
+                        throw e;
                     }
                 }
             });
@@ -91,32 +100,32 @@ final class FakePlatformWorker implements AutoCloseable {
         try {
             data = JSON.readTree(body);
         } catch (IOException e) {
-            ch.basicNack(tag, false, false);
+            nack(ch, tag, false);
             return;
         }
         JsonNode workNode = data.get("work_id");
         String workId = workNode == null || workNode.isNull() || workNode.asText().isEmpty() ? null : workNode.asText();
         if (workId != null && !platform.works().isAlive(workId)) {
             platform.dropped(data);
-            ch.basicAck(tag, false);
+            ack(ch, tag);
             return;
         }
         JsonNode bundle;
         try {
             bundle = JSON.readTree(Base64.getDecoder().decode(data.path("content").asText()));
         } catch (IOException | IllegalArgumentException e) {
-            ch.basicNack(tag, false, false);
+            nack(ch, tag, false);
             return;
         }
         JsonNode objects = bundle.path("objects");
         if (!objects.isArray() || objects.isEmpty()) {
-            ch.basicNack(tag, false, false); // "JSON data type is not a STIX2 bundle" → exception → nack
+            nack(ch, tag, false); // "JSON data type is not a STIX2 bundle" → exception → nack
             return;
         }
         if (objects.size() > 1 && !data.path("no_split").asBoolean(false)) {
             if (workId != null && !platform.works().addExpectations(workId, objects.size())) {
                 platform.dropped(data);
-                ch.basicAck(tag, false);
+                ack(ch, tag);
                 return;
             }
             for (JsonNode object : objects) {
@@ -131,16 +140,27 @@ final class FakePlatformWorker implements AutoCloseable {
             try {
                 ch.waitForConfirmsOrDie(10_000);
             } catch (InterruptedException | TimeoutException e) {
-                ch.basicNack(tag, false, true);
+                nack(ch, tag, true);
                 return;
             }
-            ch.basicAck(tag, false);
+            ack(ch, tag);
             return;
         }
         if (!importOne(objects.get(0), workId)) {
-            return; // closing
+            nack(ch, tag, true); // closing: back to the queue
+            return;
         }
+        ack(ch, tag);
+    }
+
+    private void ack(Channel ch, long tag) throws IOException {
         ch.basicAck(tag, false);
+        settled.incrementAndGet();
+    }
+
+    private void nack(Channel ch, long tag, boolean requeue) throws IOException {
+        ch.basicNack(tag, false, requeue);
+        settled.incrementAndGet();
     }
 
     /** Imports one object; false when the worker is closing before it could. */
@@ -157,7 +177,9 @@ final class FakePlatformWorker implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            if (closed) {
+                return false;
+            }
         }
         if (workId != null && !platform.works().isAlive(workId)) {
             // closed while this import ran: the platform refuses a request that names a dead work

@@ -97,6 +97,11 @@ class PlatformSweepIT {
                     + depthAtReplay + " messages queued: " + rig.openCti.droppedMessages.get()
                     + " push messages dropped by the platform", from);
             ReliabilityTable.record(t);
+            if (t.lost() > 0) {
+                System.out.println("reliability: lost " + t.lost() + "; in the platform's worker, unsettled: "
+                        + rig.openCti.workerInFlight() + ", push queue " + rig.openCti.pushQueueDepth());
+                rig.printPushedNotImported();
+            }
             assertThat(t.lost()).as("lost").isZero();
             assertThat(t.duplicated()).as("duplicated").isZero();
             assertThat(t.ingested()).as("every e-mail imported, by id").isEqualTo(EMAILS);

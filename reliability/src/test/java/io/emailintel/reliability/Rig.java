@@ -269,6 +269,20 @@ final class Rig implements AutoCloseable {
         return importsById.size();
     }
 
+    /** For a scenario that lost e-mails: the reports an ingester logged as pushed that the platform never imported. */
+    synchronized void printPushedNotImported() throws IOException {
+        collect();
+        java.util.regex.Pattern ingested = java.util.regex.Pattern.compile("ingested as (report--[0-9a-f-]+)");
+        for (Path log : logsByProcess.values()) {
+            for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
+                java.util.regex.Matcher m = ingested.matcher(line);
+                if (m.find() && !importsById.containsKey(m.group(1))) {
+                    System.out.println("reliability: pushed, never imported (" + log.getFileName() + "): " + line);
+                }
+            }
+        }
+    }
+
     /** Lines of every process's log so far that contain {@code text}. */
     long logLines(String text) throws IOException {
         long n = 0;
