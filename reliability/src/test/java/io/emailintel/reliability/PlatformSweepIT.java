@@ -88,14 +88,16 @@ class PlatformSweepIT {
                 Thread.sleep(250);
             }
 
-            Tally t = rig.tally("3 ingesters on one connector id, platform worker " + WORKER_CONSUMERS + " × "
-                    + WORKER_PER_MESSAGE.toMillis() + " ms (queue up to " + deepest + " messages ≈ "
+            // the name is the row's key in RELIABILITY.md: what was measured goes to the log line below
+            Tally t = rig.tally("3 ingesters, one connector id; platform worker " + WORKER_CONSUMERS + " × "
+                    + WORKER_PER_MESSAGE.toMillis() + " ms an object, sweep every " + SWEEP.toSeconds() + " s; "
+                    + "pushes returned 6 s (API 502 the first 2) → retry tiers → dead letters; dlq replay during "
+                    + "the drain", from);
+            System.out.println("reliability: sweep scenario: push queue up to " + deepest + " messages ≈ "
                     + secondsBehind(deepest) + " s behind = " + secondsBehind(deepest) / SWEEP.toSeconds()
-                    + " sweeps of " + SWEEP.toSeconds() + " s), sweep on, pushes returned for 6 s "
-                    + "(API 502 for the first 2) → "
-                    + deadBeforeReplay + " dead-lettered through the retry tiers, dlq replay with "
-                    + depthAtReplay + " messages queued: " + rig.openCti.droppedMessages.get()
-                    + " push messages dropped by the platform", from);
+                    + " sweep intervals; " + deadBeforeReplay + " dead-lettered through the retry tiers; dlq replay "
+                    + "with " + depthAtReplay + " messages queued; " + rig.openCti.droppedMessages.get()
+                    + " push messages dropped by the platform");
             ReliabilityTable.record(t);
             if (t.lost() > 0) {
                 System.out.println("reliability: lost " + t.lost() + "; in the platform's worker, unsettled: "
