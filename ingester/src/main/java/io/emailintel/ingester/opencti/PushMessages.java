@@ -24,8 +24,8 @@ import java.util.UUID;
  * references each object has (dependencies first), each object numbered with {@code x_opencti_seq}, wrapped
  * in the JSON message OpenCTI's workers read.
  *
- * <p>{@code "work_id"} is always null, as pycti sends it when no work was started ({@code send_stix2_bundle}
- * with {@code work_id=None}): the platform's worker (opencti-worker {@code src/push_handler.py}) checks a work's
+ * <p>{@code "work_id"} is always null, as pycti sends it when no work was started
+ * ({@code pycti/connector/opencti_connector_helper.py} {@code _send_bundle}: {@code work_id} defaults to None): the platform's worker (opencti-worker {@code src/push_handler.py}) checks a work's
  * liveness and adds expectations only {@code if work_id is not None}, and drops the message of a work that is no
  * longer alive. A message without a work id is always imported (docs/OPENCTI-WORKS.md).
  */
