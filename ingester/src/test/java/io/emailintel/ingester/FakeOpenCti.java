@@ -379,6 +379,14 @@ public final class FakeOpenCti implements AutoCloseable {
                 object.path("name").asText(null), workId));
     }
 
+    /** Messages the worker discarded as unreadable ("nack" without requeue), with why and how they began. */
+    public final List<String> discardedMessages = new CopyOnWriteArrayList<>();
+
+    void discarded(String why, byte[] body) {
+        String start = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8);
+        discardedMessages.add(why + ": " + start);
+    }
+
     void dropped(JsonNode message) {
         droppedMessages.incrementAndGet();
     }

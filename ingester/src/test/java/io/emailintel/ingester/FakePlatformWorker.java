@@ -100,6 +100,7 @@ final class FakePlatformWorker implements AutoCloseable {
         try {
             data = JSON.readTree(body);
         } catch (IOException e) {
+            platform.discarded("not JSON", body);
             nack(ch, tag, false);
             return;
         }
@@ -114,11 +115,13 @@ final class FakePlatformWorker implements AutoCloseable {
         try {
             bundle = JSON.readTree(Base64.getDecoder().decode(data.path("content").asText()));
         } catch (IOException | IllegalArgumentException e) {
+            platform.discarded("content not a base64 JSON bundle", body);
             nack(ch, tag, false);
             return;
         }
         JsonNode objects = bundle.path("objects");
         if (!objects.isArray() || objects.isEmpty()) {
+            platform.discarded("not a STIX2 bundle", body);
             nack(ch, tag, false); // "JSON data type is not a STIX2 bundle" → exception → nack
             return;
         }

@@ -101,7 +101,9 @@ class PlatformSweepIT {
             ReliabilityTable.record(t);
             if (t.lost() > 0) {
                 System.out.println("reliability: lost " + t.lost() + "; in the platform's worker, unsettled: "
-                        + rig.openCti.workerInFlight() + ", push queue " + rig.openCti.pushQueueDepth());
+                        + rig.openCti.workerInFlight() + ", push queue " + rig.openCti.pushQueueDepth()
+                        + ", discarded " + rig.openCti.discardedMessages + ", refused by the platform "
+                        + rig.openCti.rejectedByPlatform);
                 rig.printPushedNotImported();
             }
             assertThat(t.lost()).as("lost").isZero();
@@ -109,6 +111,7 @@ class PlatformSweepIT {
             assertThat(t.ingested()).as("every e-mail imported, by id").isEqualTo(EMAILS);
             assertThat(t.deadLettered()).as("nothing left dead-lettered after the replay").isZero();
             assertThat(rig.openCti.droppedMessages.get()).as("push messages the platform dropped").isZero();
+            assertThat(rig.openCti.discardedMessages).as("push messages the platform could not read").isEmpty();
             assertThat(rig.openCti.expectations.get()).as("expectations the ingesters registered").isZero();
             assertThat(secondsBehind(deepest) / SWEEP.toSeconds()).as("sweep intervals the queue was behind")
                     .isGreaterThanOrEqualTo(30);
