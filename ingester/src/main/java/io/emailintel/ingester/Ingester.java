@@ -143,7 +143,8 @@ final class Ingester implements AutoCloseable {
             BundleSink sink = sink(config, output, client, registration, connectorId, timeout, instance);
             started.push(sink);
             WorkApi workApi = client != null ? client : new LocalWorkApi();
-            Works works = new Works(workApi, connectorId, clock, config.get(IngesterSettings.WORK_QUIET_PERIOD));
+            Works works = new Works(workApi, connectorId, clock, config.get(IngesterSettings.WORK_QUIET_PERIOD),
+                    registry);
             ConsumerGate gate = new ConsumerGate();
             OpenCtiClient platform = client;
             OpenCtiCircuit circuit = new OpenCtiCircuit(() -> {
@@ -194,8 +195,6 @@ final class Ingester implements AutoCloseable {
             }
             long quiet = Math.max(100, Math.min(5_000, config.get(IngesterSettings.WORK_QUIET_PERIOD).toMillis() / 4));
             timers.scheduleWithFixedDelay(works::closeQuiet, quiet, quiet, TimeUnit.MILLISECONDS);
-            long flush = Works.FLUSH_INTERVAL.toMillis();
-            timers.scheduleWithFixedDelay(works::flushExpectations, flush, flush, TimeUnit.MILLISECONDS);
             consumer.start();
             log.info("ingester {} running: {} → {}", instance, topology.workQueue(), output.isOpenCti()
                     ? "OpenCTI (" + config.get(IngesterSettings.QUEUE_PROTOCOL) + " protocol)" : output.directory());

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,13 +32,30 @@ import java.util.function.Predicate;
  * A stand-in for the OpenCTI platform speaking its GraphQL wire protocol over HTTP. Like the platform, it
  * declares a push exchange and queue on the (local, test) broker and announces them in
  * {@code registerConnector}'s answer. Behaviour switches let tests make it fail.
+ *
+ * <p>It has the platform's work lifecycle ({@link FakeWorks}: works alive in a store, {@code isWorkAlive},
+ * {@code reportExpectation} making the connector's status work, the connector manager's sweep with a test-sized
+ * interval, {@link #sweepEvery}), and, started with {@link #startWorker}, a stand-in for the platform's worker
+ * ({@link FakePlatformWorker}) that consumes the push queue with several consumers, drops the messages of works
+ * that are no longer alive, and imports the rest. What it imported is recorded by STIX id ({@link #imports});
+ * tests of OpenCTI outcomes count that, not what was pushed. Tests that read the push queue themselves leave
+ * the worker off.
+ *
+ * <p>{@code stixBundlePush} behaves as opencti-graphql's {@code sendStixBundle} ({@code src/domain/connector.js}):
+ * without a {@code work_id} it creates a work for the call ("{@code <connector> run @ <now>}", received at
+ * once), then enqueues the whole bundle on the connector's push queue with that work id; it adds no
+ * expectations for a bundle of several objects (the worker splits it and adds them).
  */
 public final class FakeOpenCti implements AutoCloseable {
 
     static final String CONNECTOR_USER = "88ec0c6a-13ce-5e39-b486-354fe4a7084f";
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    record ClosedWork(String id, String message, boolean inError) {
+    public record ClosedWork(String id, String message, boolean inError) {
+    }
+
+    /** One object the platform's worker imported (or refused), with the work its message named (or null). */
+    public record Imported(String stixId, String type, String name, String workId) {
     }
 
     private final HttpServer server;
@@ -65,11 +84,27 @@ public final class FakeOpenCti implements AutoCloseable {
     final AtomicInteger healthQueries = new AtomicInteger();
     public final AtomicInteger registrations = new AtomicInteger();
     final AtomicInteger pings = new AtomicInteger();
-    final AtomicInteger expectations = new AtomicInteger();
-    final List<String> works = new CopyOnWriteArrayList<>();
-    final List<ClosedWork> closedWorks = new CopyOnWriteArrayList<>();
+    /** Expectations the connector registered with {@code workEdit { addExpectations }}. */
+    public final AtomicInteger expectations = new AtomicInteger();
+    /** Every work created, by the connector ({@code workAdd}) or by the platform ({@code stixBundlePush}). */
+    public final List<String> works = new CopyOnWriteArrayList<>();
+    public final List<ClosedWork> closedWorks = new CopyOnWriteArrayList<>();
     public final List<String> apiBundles = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> acceptedUnanswered = new ConcurrentHashMap<>();
+    private final FakeWorks platformWorks = new FakeWorks();
+    private final Map<String, String> connectorNames = new ConcurrentHashMap<>();
+    /** Every object the worker imported, in order (an id twice: imported twice, an upsert). */
+    public final List<Imported> imports = new CopyOnWriteArrayList<>();
+    /** Reports the platform refused at import (the name constraint). */
+    public final List<Imported> rejectedByPlatform = new CopyOnWriteArrayList<>();
+    /** Push messages the worker acked without importing: their work was no longer alive. */
+    public final AtomicInteger droppedMessages = new AtomicInteger();
+    /** Works the connector manager's sweep closed. */
+    public final List<String> sweptWorks = new CopyOnWriteArrayList<>();
+    private final Object publishLock = new Object();
+    private Channel publisher;
+    private volatile FakePlatformWorker worker;
+    private volatile ScheduledExecutorService sweeper;
 
     public FakeOpenCti(TestBroker broker, String name) throws IOException {
         this.broker = broker;
@@ -144,6 +179,7 @@ public final class FakeOpenCti implements AutoCloseable {
             ObjectNode data = JSON.createObjectNode();
             if (query.contains("registerConnector")) {
                 registrations.incrementAndGet();
+                connectorNames.put(vars.path("input").path("id").asText(), vars.path("input").path("name").asText());
                 ObjectNode r = data.putObject("registerConnector");
                 r.put("id", vars.path("input").path("id").asText());
                 answerState(r);
@@ -155,16 +191,22 @@ public final class FakeOpenCti implements AutoCloseable {
                 config.put("push", pushQueue).put("push_routing", pushRouting).put("push_exchange", pushExchange);
                 config.put("listen", "listen").put("listen_routing", "listen").put("listen_exchange", "amq.direct");
             } else if (query.contains("workAdd")) {
-                String id = "work--" + works.size() + "-" + Math.abs(vars.path("friendlyName").asText().hashCode());
+                String id = platformWorks.create(vars.path("connectorId").asText(),
+                        vars.path("friendlyName").asText(), false).id;
                 works.add(id);
                 data.putObject("workAdd").put("id", id);
             } else if (query.contains("addExpectations")) {
                 expectations.addAndGet(vars.path("expectations").asInt());
+                platformWorks.addExpectations(vars.path("id").asText(), vars.path("expectations").asInt());
                 data.putObject("workEdit").put("addExpectations", vars.path("id").asText());
             } else if (query.contains("toProcessed")) {
                 closedWorks.add(new ClosedWork(vars.path("id").asText(), vars.path("message").asText(),
                         vars.path("inError").asBoolean()));
+                platformWorks.toProcessed(vars.path("id").asText(), vars.path("message").asText(),
+                        vars.path("inError").asBoolean());
                 data.putObject("workEdit").put("toProcessed", vars.path("id").asText());
+            } else if (query.contains("isWorkAlive")) {
+                data.put("isWorkAlive", platformWorks.isAlive(vars.path("id").asText()));
             } else if (query.contains("pingConnector")) {
                 pings.incrementAndGet();
                 ping(vars, data.putObject("pingConnector").put("id", vars.path("id").asText()));
@@ -189,6 +231,7 @@ public final class FakeOpenCti implements AutoCloseable {
                     return;
                 }
                 apiBundles.add(bundle);
+                enqueueBundle(vars.path("connectorId").asText(), bundle, vars.path("work_id"));
                 unanswered.incrementAndGet();
                 accepted = true;
                 data.put("stixBundlePush", true);
@@ -317,6 +360,182 @@ public final class FakeOpenCti implements AutoCloseable {
     }
     // endregion
 
+    /** {@code sendStixBundle}: the work (given, or one created for this call), then the bundle onto the push queue. */
+    private void enqueueBundle(String connectorId, String bundle, JsonNode workIdNode) throws IOException {
+        String workId = workIdNode == null || workIdNode.isNull() || workIdNode.asText().isEmpty() ? null
+                : workIdNode.asText();
+        if (workId == null) {
+            workId = platformWorks.create(connectorId, connectorNames.getOrDefault(connectorId, "connector")
+                    + " run @ " + java.time.Instant.now(), true).id;
+            works.add(workId);
+        }
+        ObjectNode message = JSON.createObjectNode().put("type", "bundle").put("applicant_id", CONNECTOR_USER)
+                .put("content", java.util.Base64.getEncoder().encodeToString(bundle.getBytes(StandardCharsets.UTF_8)))
+                .put("work_id", workId).put("update", true);
+        synchronized (publishLock) {
+            try {
+                if (publisher == null || !publisher.isOpen()) {
+                    publisher = broker.connect().createChannel();
+                    publisher.confirmSelect();
+                }
+                publisher.basicPublish(pushExchange, pushRouting, new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+                        .deliveryMode(2).contentEncoding("utf-8").build(), JSON.writeValueAsBytes(message));
+                publisher.waitForConfirmsOrDie(10_000);
+            } catch (InterruptedException | TimeoutException e) {
+                throw new IOException("could not enqueue the bundle", e);
+            }
+        }
+    }
+
+    /**
+     * Starts the platform's worker on the push queue: {@code consumers} consumers, each taking
+     * {@code perMessage} to import one object (splitting a bundle costs nothing).
+     */
+    public synchronized void startWorker(int consumers, java.time.Duration perMessage) throws IOException {
+        if (worker != null) {
+            throw new IllegalStateException("the worker is already running");
+        }
+        worker = new FakePlatformWorker(this, broker::connect, pushQueue, pushExchange, pushRouting, consumers,
+                perMessage, () -> failStatus != 0);
+    }
+
+    /** Runs the connector manager's sweep every {@code interval} (the platform: 60 s by default). */
+    public synchronized void sweepEvery(java.time.Duration interval) {
+        if (sweeper != null) {
+            throw new IllegalStateException("the sweep is already running");
+        }
+        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fake-opencti-connector-manager");
+            t.setDaemon(true);
+            return t;
+        });
+        s.scheduleWithFixedDelay(this::sweepNow, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        sweeper = s;
+    }
+
+    /** One pass of the connector manager. */
+    public void sweepNow() {
+        for (FakeWorks.PlatformWork w : platformWorks.sweep()) {
+            sweptWorks.add(w.id);
+        }
+    }
+
+    /**
+     * Unbinds (false) or binds again (true) the push queue from the push exchange: the platform's broker then
+     * returns every mandatory push as unroutable, as while the platform recreates its queues.
+     */
+    public void routePushes(boolean routed) throws IOException {
+        try (Channel ch = broker.connect().createChannel()) {
+            if (routed) {
+                ch.queueBind(pushQueue, pushExchange, pushRouting);
+            } else {
+                ch.queueUnbind(pushQueue, pushExchange, pushRouting);
+            }
+        } catch (TimeoutException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /** Messages waiting in the push queue (on one channel kept open: a connection per call would pile up). */
+    public long pushQueueDepth() throws IOException {
+        synchronized (publishLock) {
+            if (publisher == null || !publisher.isOpen()) {
+                publisher = broker.connect().createChannel();
+                publisher.confirmSelect();
+            }
+            return publisher.messageCount(pushQueue);
+        }
+    }
+
+    /** An operator deletes the work in the UI. */
+    public void deleteWork(String workId) {
+        platformWorks.delete(workId);
+    }
+
+    /** Push messages the worker has received and not yet acked or nacked (a prefetch of 1 per consumer). */
+    public long workerInFlight() {
+        FakePlatformWorker w = worker;
+        return w == null ? 0 : w.delivered.get() - w.settled.get();
+    }
+
+    /** Whether the platform still tracks the work. */
+    public boolean isWorkAlive(String workId) {
+        return platformWorks.isAlive(workId);
+    }
+
+    /** What the platform shows for a work: status, expected and processed numbers, messages and errors. */
+    public String describeWork(String workId) {
+        FakeWorks.PlatformWork w = platformWorks.get(workId);
+        return w == null ? "(none)" : w.status + " expected=" + w.expected + " processed=" + w.processed
+                + " messages=" + w.messages + " errors=" + w.errors + (w.swept ? " swept" : "");
+    }
+
+    /** Distinct reports the worker imported, by STIX id. */
+    public java.util.Set<String> importedReportIds() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Imported i : imports) {
+            if ("report".equals(i.type())) {
+                ids.add(i.stixId());
+            }
+        }
+        return ids;
+    }
+
+    FakeWorks works() {
+        return platformWorks;
+    }
+
+    void imported(JsonNode object, String workId) {
+        imports.add(new Imported(object.path("id").asText(), object.path("type").asText(),
+                object.path("name").asText(null), workId));
+    }
+
+    void rejected(JsonNode object, String workId) {
+        rejectedByPlatform.add(new Imported(object.path("id").asText(), object.path("type").asText(),
+                object.path("name").asText(null), workId));
+    }
+
+    /** Messages the worker discarded as unreadable ("nack" without requeue), with why and how they began. */
+    public final List<String> discardedMessages = new CopyOnWriteArrayList<>();
+
+    void discarded(String why, byte[] body) {
+        String start = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8);
+        discardedMessages.add(why + ": " + start);
+    }
+
+    void dropped(JsonNode message) {
+        droppedMessages.incrementAndGet();
+    }
+
+    /**
+     * {@code ReportAddInput.name: String! @constraint(minLength: 2, format: "not-blank")} (opencti.graphql):
+     * at least 2 UTF-16 code units (graphql-constraint-directive counts JavaScript's {@code length}) and not
+     * blank after JavaScript's {@code String.prototype.trim()}, which removes every WhiteSpace and
+     * LineTerminator of ECMA-262: U+0009, U+000A–U+000D, U+0020, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029,
+     * U+202F, U+205F, U+3000 and U+FEFF (Java's {@code strip()} misses U+00A0, U+2007, U+202F and U+FEFF).
+     */
+    static boolean acceptsReportName(JsonNode name) {
+        if (name == null || !name.isTextual()) {
+            return false;
+        }
+        String value = name.asText();
+        if (value.length() < 2) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (!isJsWhiteSpace(value.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean isJsWhiteSpace(char c) {
+        return c == '\t' || (c >= '\n' && c <= '\r') || c == ' ' || c == '\u00A0' || c == '\u1680'
+                || (c >= '\u2000' && c <= '\u200A') || c == '\u2028' || c == '\u2029' || c == '\u202F'
+                || c == '\u205F' || c == '\u3000' || c == '\uFEFF';
+    }
+
     private void respond(HttpExchange exchange, int status, String body) throws IOException {
         long delay = responseDelayMillis;
         if (delay > 0) {
@@ -336,6 +555,14 @@ public final class FakeOpenCti implements AutoCloseable {
 
     @Override
     public void close() {
+        FakePlatformWorker w = worker;
+        if (w != null) {
+            w.close();
+        }
+        ScheduledExecutorService s = sweeper;
+        if (s != null) {
+            s.shutdownNow();
+        }
         server.stop(0);
         executor.shutdownNow();
         try (Channel ch = broker.connect().createChannel()) {

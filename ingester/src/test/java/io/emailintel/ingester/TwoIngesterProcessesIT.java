@@ -35,6 +35,10 @@ class TwoIngesterProcessesIT {
         try (FakeOpenCti openCti = new FakeOpenCti(broker, "two")) {
             Pipeline p = new Pipeline(broker, openCti, broker.prefix("two"));
             p.declare();
+            // the platform as it runs: its worker imports (and drops what names a dead work), its connector
+            // manager sweeps; both ingesters share the connector id (issue 12)
+            openCti.startWorker(2, Duration.ofMillis(2));
+            openCti.sweepEvery(Duration.ofMillis(200));
             Map<String, Integer> reports = new HashMap<>();
             Path dir = Files.createTempDirectory("ingester-it");
             int opsPort = freePort();
@@ -54,11 +58,8 @@ class TwoIngesterProcessesIT {
             for (int i = 0; i < 500; i++) {
                 p.publish(IngesterIT.envelope(i, "cycle-500"));
             }
-            await().atMost(Duration.ofSeconds(180)).until(() -> {
-                p.takePushed().stream().filter(m -> m.type().equals("report"))
-                        .forEach(m -> reports.merge(m.id(), 1, Integer::sum));
-                return reports.size() == 500 && broker.messageCount(p.topology.workQueue()) == 0;
-            });
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    openCti.importedReportIds().size() == 500 && broker.messageCount(p.topology.workQueue()) == 0);
             HttpResponse<String> ready = get(opsPort, "/health/ready");
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(ready.body()).contains("\"opencti\"").contains("\"broker\"");
@@ -70,11 +71,18 @@ class TwoIngesterProcessesIT {
                 assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
                 assertThat(process.exitValue()).as("exit code after SIGTERM").isZero();
             }
-            reports.putAll(countMore(p, reports));
+            await().atMost(Duration.ofSeconds(60)).until(() -> openCti.pushQueueDepth() == 0);
+            openCti.imports.stream().filter(i -> i.type().equals("report"))
+                    .forEach(i -> reports.merge(i.stixId(), 1, Integer::sum));
             assertThat(reports).hasSize(500);
             assertThat(reports.values()).allMatch(n -> n == 1);
+            assertThat(openCti.droppedMessages.get()).as("push messages the platform dropped").isZero();
             // one work per fetch cycle per ingester: both processes took part
             assertThat(openCti.works).hasSize(2);
+            // closed by them at SIGTERM, with one push per e-mail over both
+            assertThat(openCti.closedWorks).hasSize(2);
+            assertThat(openCti.closedWorks.stream().mapToInt(w -> Integer.parseInt(w.message().split(" ")[0])).sum())
+                    .isEqualTo(500);
             assertThat(broker.messageCount(p.topology.deadLetterQueue())).isZero();
         } finally {
             for (Process process : processes) {
@@ -85,11 +93,6 @@ class TwoIngesterProcessesIT {
         }
     }
 
-    private static Map<String, Integer> countMore(Pipeline p, Map<String, Integer> reports) throws Exception {
-        Map<String, Integer> out = new HashMap<>(reports);
-        p.takePushed().stream().filter(m -> m.type().equals("report")).forEach(m -> out.merge(m.id(), 1, Integer::sum));
-        return out;
-    }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

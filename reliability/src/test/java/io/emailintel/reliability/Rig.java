@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One scenario's world: a FakeGraph mailbox of N e-mails (every third with a PDF), a FakeOpenCti, a pipeline
  * topology under a fresh prefix, and the fetcher and ingesters as child JVMs (the test class path, so no race
- * with a concurrent build of the shaded jars). Counts what reached OpenCTI and the dead-letter queue.
+ * with a concurrent build of the shaded jars). Counts what the fake platform's worker imported (by STIX id: what
+ * OpenCTI would hold, not what was pushed) and what reached the dead-letter queue.
  * Every child process is killed in {@link #close()}.
  */
 final class Rig implements AutoCloseable {
@@ -52,9 +53,9 @@ final class Rig implements AutoCloseable {
     private final Channel channel;
     private final List<Process> processes = new CopyOnWriteArrayList<>();
     private final Map<Process, Path> logsByProcess = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, Integer> pushesById = new HashMap<>();
+    private final Map<String, Integer> importsById = new HashMap<>();
     private final Map<String, Set<String>> idsBySubject = new HashMap<>();
-    private int apiSeen;
+    private int importsSeen;
     private final Instant started = Instant.now();
     private int logs;
     String brokerUriForProcesses;
@@ -65,6 +66,14 @@ final class Rig implements AutoCloseable {
     private final List<ChaosProxy> proxies = new CopyOnWriteArrayList<>();
 
     Rig(TestBroker broker, String name, int emails) throws Exception {
+        this(broker, name, emails, 4, Duration.ZERO);
+    }
+
+    /**
+     * @param workerConsumers   consumers of the fake platform's worker on the push queue
+     * @param workerPerMessage  how long that worker takes to import one object
+     */
+    Rig(TestBroker broker, String name, int emails, int workerConsumers, Duration workerPerMessage) throws Exception {
         this.broker = broker;
         this.name = name;
         this.emails = emails;
@@ -74,8 +83,7 @@ final class Rig implements AutoCloseable {
         this.topology = broker.declare(broker.prefix(name + "-p"), RETRY_DELAYS);
         this.dir = Files.createTempDirectory("reliability-" + name);
         this.channel = broker.connect().createChannel();
-        // counted as they arrive (one basicGet per message lagged by seconds on a busy machine)
-        channel.basicConsume(openCti.pushQueue(), true, (tag, delivery) -> countPush(delivery.getBody()), tag -> { });
+        openCti.startWorker(workerConsumers, workerPerMessage);
         this.brokerUriForProcesses = broker.uri();
         this.openCtiUrlForProcesses = openCti.url().toString();
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -245,40 +253,54 @@ final class Rig implements AutoCloseable {
 
     // ---- counting -----------------------------------------------------------------------------------------
 
-    /** One message of the platform's push queue (amqp protocol), as the consumer receives it. */
-    private synchronized void countPush(byte[] body) throws IOException {
-        JsonNode message = JSON.readTree(body);
-        countObjects(JSON.readTree(Base64.getDecoder().decode(message.path("content").asText())));
-    }
-
-    /** Reads the api-protocol bundles received since the last call into the counts (amqp pushes count as they come). */
-    synchronized void collect() throws IOException {
-        List<String> api = openCti.apiBundles;
-        while (apiSeen < api.size()) {
-            countObjects(JSON.readTree(api.get(apiSeen++)));
-        }
-    }
-
-    private void countObjects(JsonNode bundle) {
-        for (JsonNode o : bundle.path("objects")) {
-            if ("report".equals(o.path("type").asText())) {
-                String id = o.path("id").asText();
-                pushesById.merge(id, 1, Integer::sum);
-                idsBySubject.computeIfAbsent(o.path("name").asText(), k -> new HashSet<>()).add(id);
+    /** Reads what the platform's worker imported since the last call into the counts (either protocol). */
+    synchronized void collect() {
+        List<FakeOpenCti.Imported> imports = openCti.imports;
+        while (importsSeen < imports.size()) {
+            FakeOpenCti.Imported i = imports.get(importsSeen++);
+            if ("report".equals(i.type())) {
+                importsById.merge(i.stixId(), 1, Integer::sum);
+                idsBySubject.computeIfAbsent(i.name(), k -> new HashSet<>()).add(i.stixId());
             }
         }
     }
 
     synchronized int distinctReports() {
-        return pushesById.size();
+        return importsById.size();
     }
 
-    long deadLetterCount() {
-        return broker.messageCount(topology.deadLetterQueue());
+    /** For a scenario that lost e-mails: the reports an ingester logged as pushed that the platform never imported. */
+    synchronized void printPushedNotImported() throws IOException {
+        collect();
+        java.util.regex.Pattern ingested = java.util.regex.Pattern.compile("ingested as (report--[0-9a-f-]+)");
+        for (Path log : logsByProcess.values()) {
+            for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
+                java.util.regex.Matcher m = ingested.matcher(line);
+                if (m.find() && !importsById.containsKey(m.group(1))) {
+                    System.out.println("reliability: pushed, never imported (" + log.getFileName() + "): " + line);
+                }
+            }
+        }
     }
 
-    long workCount() {
-        return broker.messageCount(topology.workQueue());
+    /** Lines of every process's log so far that contain {@code text}. */
+    long logLines(String text) throws IOException {
+        long n = 0;
+        for (Path log : logsByProcess.values()) {
+            try (var lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+                n += lines.filter(l -> l.contains(text)).count();
+            }
+        }
+        return n;
+    }
+
+    // on the rig's channel: TestBroker.messageCount opens a connection per call, kept to the end of the class
+    long deadLetterCount() throws IOException {
+        return channel.messageCount(topology.deadLetterQueue());
+    }
+
+    long workCount() throws IOException {
+        return channel.messageCount(topology.workQueue());
     }
 
     /** Waits (bounded) until OpenCTI has at least {@code n} distinct reports: the pipeline is flowing. */
@@ -323,8 +345,8 @@ final class Rig implements AutoCloseable {
             }
         }
         int duplicated = (int) idsBySubject.values().stream().filter(s -> s.size() > 1).count();
-        int rawRePushes = pushesById.values().stream().mapToInt(n -> n - 1).sum();
-        return new Tally(scenario, emails, pushesById.size(), dead.size(), reasons, duplicated, rawRePushes, drain);
+        int rawRePushes = importsById.values().stream().mapToInt(n -> n - 1).sum();
+        return new Tally(scenario, emails, importsById.size(), dead.size(), reasons, duplicated, rawRePushes, drain);
     }
 
     Instant started() {

@@ -330,6 +330,7 @@ public final class EnvelopeConsumer implements AutoCloseable {
         if (failure == null && attempt.filteredBy() != null) {
             // triage: skipped by a rule, never silently
             ack(delivery);
+            finish(attempt, Works.Outcome.FILTERED);
             metrics.filtered(attempt.filteredBy());
             log.info("envelope {} filtered by rule \"{}\": no report", attempt.envelopeId(), attempt.filteredBy());
             return;
@@ -338,7 +339,7 @@ public final class EnvelopeConsumer implements AutoCloseable {
             // measured before the ack: OpenCTI has the report now (push confirmed, or taken by the api)
             Duration latency = metrics.ingested(attempt.receivedAt(), PublishedAt.of(props.getHeaders()));
             ack(delivery);
-            finish(attempt, Works.Outcome.INGESTED);
+            finish(attempt, Works.Outcome.PUSHED);
             log.info("envelope {} ingested as {} latency_ms={}", attempt.envelopeId(), attempt.reportId(),
                     latency == null ? "unknown" : Long.toString(latency.toMillis()));
             return;
@@ -358,7 +359,8 @@ public final class EnvelopeConsumer implements AutoCloseable {
         try {
             FailureRouter.Destination dest = router.route(props, delivery.body(), failure);
             ack(delivery);
-            finish(attempt, dest == FailureRouter.Destination.DEAD_LETTER ? Works.Outcome.FAILED : Works.Outcome.DEFERRED);
+            finish(attempt, dest == FailureRouter.Destination.DEAD_LETTER ? Works.Outcome.DEAD_LETTERED
+                    : Works.Outcome.DEFERRED);
             switch (dest) {
                 case DEAD_LETTER -> metrics.deadLettered(failure.reason());
                 case RETRY -> metrics.retried(failure.reason());

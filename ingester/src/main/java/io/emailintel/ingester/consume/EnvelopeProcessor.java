@@ -18,8 +18,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
- * One attempt at one e-mail: decode → build → validate → open the cycle's work → count expectations → push,
- * without waiting for the push's confirms.
+ * One attempt at one e-mail: decode → the cycle's work (the journal entry in OpenCTI's UI) → build → validate →
+ * push, without waiting for the push's confirms.
  * Transient OpenCTI failures get a few quick in-process retries with jittered exponential backoff
  * ({@link QuickRetry}, scheduled, not slept); whatever still
  * fails is returned as a classified {@link Failure} for the {@link FailureRouter}.
@@ -73,50 +73,54 @@ public final class EnvelopeProcessor {
      * as does everything after the push); it never completes exceptionally for a failure of the e-mail.
      */
     public CompletableFuture<Attempt> process(byte[] body, Map<String, Object> headers, Executor executor) {
-        Envelope envelope;
+        Envelope envelope = null;
+        Throwable unreadable = null;
         try {
             envelope = codec.decode(body);
         } catch (Throwable e) {
-            return done(new Attempt("", "", null, null, Failure.classify(contained(e), "decode")));
+            unreadable = contained(e);
+        }
+        // the work first, so that a dead letter at any stage counts in its cycle's work (an unreadable envelope
+        // in the cycle its fetch-cycle header names); opening it never fails the e-mail (no push names a work)
+        boolean replay = headers != null && headers.containsKey(Headers.REPLAY_COUNT);
+        String cycle = envelope != null ? envelope.fetchCycleId() : headerCycle(headers);
+        Works.Work work = works.begin((replay ? "replay:" : "") + cycle, replay
+                ? "Email Intel replay of fetch cycle " + cycle : "Email Intel fetch cycle " + cycle);
+        if (envelope == null) {
+            return done(new Attempt("", "", null, work, Failure.classify(unreadable, "decode")));
         }
         StixBundle bundle;
         try {
             TriageDecision decision = triage.decide(envelope);
             if (decision.skipped()) {
-                return done(new Attempt(envelope.envelopeId(), "", envelope.receivedAt(), null, null,
+                return done(new Attempt(envelope.envelopeId(), "", envelope.receivedAt(), work, null,
                         decision.skippedBy()));
             }
             bundle = builder.build(envelope, decision.report());
             BundleValidator.validate(bundle.json());
         } catch (Throwable e) {
-            return done(new Attempt(envelope.envelopeId(), "", envelope.receivedAt(), null,
+            return done(new Attempt(envelope.envelopeId(), "", envelope.receivedAt(), work,
                     Failure.classify(contained(e), "build")));
         }
-        boolean replay = headers != null && headers.containsKey(Headers.REPLAY_COUNT);
-        String key = (replay ? "replay:" : "") + envelope.fetchCycleId();
-        String name = replay ? "Email Intel replay of fetch cycle " + envelope.fetchCycleId()
-                : "Email Intel fetch cycle " + envelope.fetchCycleId();
-        Works.Work work;
-        try {
-            work = retry.run("work", () -> works.begin(key, name));
-        } catch (Exception e) {
-            return done(new Attempt(envelope.envelopeId(), bundle.reportId(), envelope.receivedAt(), null,
-                    Failure.classify(e, "work")));
-        }
-        return push(work, bundle, executor).handle((ok, error) -> new Attempt(envelope.envelopeId(),
-                bundle.reportId(), envelope.receivedAt(), work, error == null ? null
+        Envelope read = envelope;
+        return push(work, bundle, executor).handle((ok, error) -> new Attempt(read.envelopeId(),
+                bundle.reportId(), read.receivedAt(), work, error == null ? null
                 : Failure.classify(unwrap(error), "push")));
+    }
+
+    private static String headerCycle(Map<String, Object> headers) {
+        Object cycle = headers == null ? null : headers.get(Headers.FETCH_CYCLE);
+        return cycle == null || cycle.toString().isBlank() ? "unknown" : cycle.toString();
     }
 
     /**
      * The push, tried again after a scheduled backoff when it fails transiently while the circuit stays closed
-     * (no thread sleeps meanwhile). Expectations are counted for every try, as pycti counts every message it sends.
+     * (no thread sleeps meanwhile).
      */
     private CompletableFuture<Void> push(Works.Work work, StixBundle bundle, Executor executor) {
         return retry.retryAsync("push", attempt -> {
             try {
                 return circuit.callAsync(() -> {
-                    works.expect(work, sink.expectations(bundle));
                     // continue on the executor, never on the broker connection's thread that delivered the confirm
                     return sink.push(work.id(), bundle).whenCompleteAsync((v, e) -> { }, executor);
                 });

@@ -7,13 +7,27 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code CONNECTOR_QUEUE_PROTOCOL=api}: the whole bundle through {@code stixBundlePush}. The HTTP call runs on
- * threads of its own, never on the caller's: a retried push is started from the threads that settle
- * deliveries, which must not wait for OpenCTI.
+ * {@code CONNECTOR_QUEUE_PROTOCOL=api}: the whole bundle through {@code stixBundlePush}, naming the cycle's work.
+ *
+ * <p>The platform gives every bundle pushed this way a work: the one named, or, without {@code work_id}, a new
+ * one per call ("{@code <connector> run @ <now>}", opencti-graphql {@code src/domain/connector.js}
+ * {@code sendStixBundle}/{@code submitUntrackedBatch}). It then enqueues the whole bundle with that work id; its
+ * worker splits it and adds the expectations itself (opencti-worker {@code src/push_handler.py}), so we add
+ * none. Omitting the work id would make one platform work per e-mail, each closed by the connector manager as
+ * soon as a newer one reports — the worst case for the sweep — so the cycle's work is named instead. The api
+ * protocol therefore stays exposed to the sweep when works overlap in a queue that is behind
+ * (docs/OPENCTI-WORKS.md); the amqp protocol is not.
+ *
+ * <p>The HTTP call runs on threads of its own, never on the caller's: a retried push is started from the
+ * threads that settle deliveries, which must not wait for OpenCTI.
  */
 public final class ApiBundleSink implements BundleSink {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiBundleSink.class);
 
     private final OpenCtiClient client;
     private final String connectorId;
@@ -29,11 +43,9 @@ public final class ApiBundleSink implements BundleSink {
             t.setDaemon(true);
             return t;
         });
-    }
-
-    @Override
-    public int expectations(StixBundle bundle) {
-        return 1;
+        log.warn("CONNECTOR_QUEUE_PROTOCOL=api: OpenCTI gives every stixBundlePush a work, and its worker drops the "
+                + "queued bundles of a work its connector manager has closed; with several ingesters or a platform "
+                + "queue that is behind, use the amqp protocol (docs/OPENCTI-WORKS.md)");
     }
 
     @Override

@@ -6,8 +6,6 @@ import java.util.concurrent.CompletableFuture;
 /** Where a bundle goes to reach OpenCTI. A push that completes normally means OpenCTI has it. */
 public interface BundleSink extends AutoCloseable {
 
-    /** How many work expectations one push of this bundle produces. */
-    int expectations(StixBundle bundle);
 
     /**
      * Sends the bundle and returns at once: the future completes when OpenCTI has it (for the amqp protocol:

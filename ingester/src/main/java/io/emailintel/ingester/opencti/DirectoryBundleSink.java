@@ -39,11 +39,6 @@ public final class DirectoryBundleSink implements BundleSink {
         return directory;
     }
 
-    @Override
-    public int expectations(StixBundle bundle) {
-        return PushMessages.split(bundle).size();
-    }
-
     /** Writes the report's directory on the caller's thread (a local disk, not a network call). */
     @Override
     public CompletableFuture<Void> push(String workId, StixBundle bundle) {
@@ -64,7 +59,7 @@ public final class DirectoryBundleSink implements BundleSink {
             List<ObjectNode> parts = PushMessages.split(bundle);
             int seq = 1;
             for (ObjectNode part : parts) {
-                ObjectNode message = PushMessages.message(part, seq, APPLICANT, workId);
+                ObjectNode message = PushMessages.message(part, seq, APPLICANT);
                 pretty.writeValue(tmp.resolve("push").resolve(String.format("%04d.json", seq)).toFile(), message);
                 seq++;
             }

@@ -43,8 +43,7 @@ public final class OpenCtiClient implements WorkApi, ConnectorApi {
             + "push push_routing push_exchange } } }";
     static final String WORK_ADD = "mutation workAdd($connectorId: String!, $friendlyName: String) { "
             + "workAdd(connectorId: $connectorId, friendlyName: $friendlyName) { id } }";
-    static final String WORK_ADD_EXPECTATIONS = "mutation workEdit($id: ID!, $expectations: Int) { workEdit(id: $id) "
-            + "{ addExpectations(expectations: $expectations) } }";
+    static final String IS_WORK_ALIVE = "query WorkAliveQuery($id: ID!) { isWorkAlive(id: $id) }";
     static final String WORK_TO_PROCESSED = "mutation workToProcessed($id: ID!, $message: String, $inError: Boolean) "
             + "{ workEdit(id: $id) { toProcessed(message: $message, inError: $inError) } }";
     static final String PING_CONNECTOR = "mutation PingConnector($id: ID!, $state: String, "
@@ -131,10 +130,11 @@ public final class OpenCtiClient implements WorkApi, ConnectorApi {
         return call(WORK_ADD, vars).path("workAdd").path("id").asText();
     }
 
+    /** {@code isWorkAlive(id: ID!): Boolean} (opencti.graphql; pycti's {@code get_is_work_alive}). */
     @Override
-    public void addExpectations(String workId, int expectations) throws OpenCtiException {
-        ObjectNode vars = JSON.createObjectNode().put("id", workId).put("expectations", expectations);
-        call(WORK_ADD_EXPECTATIONS, vars);
+    public boolean isWorkAlive(String workId) throws OpenCtiException {
+        ObjectNode vars = JSON.createObjectNode().put("id", workId);
+        return call(IS_WORK_ALIVE, vars).path("isWorkAlive").asBoolean(false);
     }
 
     @Override

@@ -37,12 +37,6 @@ public final class PendingFileSink implements BundleSink {
         });
     }
 
-    /** pycti returns no bundles after the upload, so it adds no expectations to the work. */
-    @Override
-    public int expectations(StixBundle bundle) {
-        return 0;
-    }
-
     @Override
     public CompletableFuture<Void> push(String workId, StixBundle bundle) {
         try {

@@ -23,6 +23,11 @@ import java.util.UUID;
  * pycti's push format: the bundle split into one single-object bundle per STIX object, ordered by how many
  * references each object has (dependencies first), each object numbered with {@code x_opencti_seq}, wrapped
  * in the JSON message OpenCTI's workers read.
+ *
+ * <p>{@code "work_id"} is always null, as pycti sends it when no work was started
+ * ({@code pycti/connector/opencti_connector_helper.py} {@code _send_bundle}: {@code work_id} defaults to None): the platform's worker (opencti-worker {@code src/push_handler.py}) checks a work's
+ * liveness and adds expectations only {@code if work_id is not None}, and drops the message of a work that is no
+ * longer alive. A message without a work id is always imported (docs/OPENCTI-WORKS.md).
  */
 final class PushMessages {
 
@@ -67,7 +72,7 @@ final class PushMessages {
     }
 
     /** The message body for one split bundle. */
-    static ObjectNode message(ObjectNode singleBundle, int sequence, String applicantId, String workId) {
+    static ObjectNode message(ObjectNode singleBundle, int sequence, String applicantId) {
         ObjectNode m = JsonNodeFactory.instance.objectNode();
         m.put("bundle_type", "QUEUE_BUNDLE");
         m.put("applicant_id", applicantId);
@@ -77,7 +82,7 @@ final class PushMessages {
                 new StixBundle(null, singleBundle).toJson().getBytes(StandardCharsets.UTF_8)));
         m.put("update", false);
         m.putNull("draft_id");
-        m.put("work_id", workId);
+        m.putNull("work_id");
         return m;
     }
 
@@ -88,7 +93,7 @@ final class PushMessages {
      * message JSON as a String, its bytes) holds about six copies of 16–21 MiB at once per e-mail; this holds
      * only the result (the tree is serialised twice, once to count).
      */
-    static byte[] body(ObjectNode singleBundle, int sequence, String applicantId, String workId) {
+    static byte[] body(ObjectNode singleBundle, int sequence, String applicantId) {
         try {
             Counting counting = new Counting();
             WRITER.writeValue(counting, singleBundle);
@@ -109,7 +114,7 @@ final class PushMessages {
                 contentAt = frame.size();
                 g.writeBooleanField("update", false);
                 g.writeNullField("draft_id");
-                g.writeStringField("work_id", workId);
+                g.writeNullField("work_id");
                 g.writeEndObject();
             }
             byte[] framing = frame.toByteArray();

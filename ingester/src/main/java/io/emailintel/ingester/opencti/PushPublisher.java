@@ -74,11 +74,6 @@ public final class PushPublisher implements BundleSink {
         return new PushPublisher(broker.connect(f, connectionName), registration, confirmTimeout);
     }
 
-    @Override
-    public int expectations(StixBundle bundle) {
-        return bundle.objects().size();
-    }
-
     /**
      * Publishes the bundle's messages and returns; the future completes once all of them are confirmed and
      * none was returned, and fails with a transient {@link OpenCtiException} when one was nacked or returned,
@@ -89,7 +84,7 @@ public final class PushPublisher implements BundleSink {
         List<byte[]> bodies = new ArrayList<>();
         int seq = 1;
         for (ObjectNode part : PushMessages.split(bundle)) {
-            bodies.add(PushMessages.body(part, seq++, registration.connectorUserId(), workId));
+            bodies.add(PushMessages.body(part, seq++, registration.connectorUserId()));
         }
         ConfirmTracker.Push push = new ConfirmTracker.Push();
         Confirming confirming = null;

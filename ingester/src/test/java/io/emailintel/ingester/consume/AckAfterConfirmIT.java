@@ -53,11 +53,6 @@ class AckAfterConfirmIT {
         volatile boolean overflow;
 
         @Override
-        public int expectations(StixBundle bundle) {
-            return bundle.objects().size();
-        }
-
-        @Override
         public CompletableFuture<Void> push(String workId, StixBundle bundle) {
             if (overflow) {
                 throw new StackOverflowError();
@@ -85,7 +80,8 @@ class AckAfterConfirmIT {
         // a pipeline of its own per test: envelopes handed back by one test must not reach the next
         topology = broker.declare(broker.prefix("ack" + System.nanoTime()), List.of(Duration.ofMinutes(10)));
         connection = broker.connect();
-        Works works = new Works(new LocalWorkApi(), "local", clock, Duration.ofMinutes(1));
+        Works works = new Works(new LocalWorkApi(), "local", clock, Duration.ofMinutes(1),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         circuit = new OpenCtiCircuit(() -> { }, d -> { }, Duration.ofSeconds(1), gate);
         EnvelopeProcessor processor = new EnvelopeProcessor(new EnvelopeCodec(),
                 // the Message-ID as an external reference: HeldSink tells the e-mails apart by it

@@ -56,7 +56,8 @@ class EnvelopeLatencyIT {
     void start(TestBroker broker) throws Exception {
         topology = broker.declare(List.of(Duration.ofMillis(200)));
         connection = broker.connect();
-        Works works = new Works(new LocalWorkApi(), "local", clock, Duration.ofMinutes(1));
+        Works works = new Works(new LocalWorkApi(), "local", clock, Duration.ofMinutes(1),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         circuit = new OpenCtiCircuit(() -> { }, d -> { }, Duration.ofSeconds(1), gate);
         EnvelopeProcessor processor = new EnvelopeProcessor(new EnvelopeCodec(),
                 new ReportBuilder(ReportOptions.defaults(), clock), works, new DirectoryBundleSink(out), circuit,

@@ -59,7 +59,7 @@ class OpenCtiSchemaTest {
         GraphQLSchema schema = schema();
         Map<String, String> operations = operations();
         assertThat(operations).containsKeys("ABOUT", "REGISTER_CONNECTOR", "PING_CONNECTOR", "GET_CONNECTOR_QUEUE",
-                "WORK_ADD", "WORK_ADD_EXPECTATIONS", "WORK_TO_PROCESSED", "STIX_BUNDLE_PUSH", "UPLOAD_PENDING");
+                "WORK_ADD", "IS_WORK_ALIVE", "WORK_TO_PROCESSED", "STIX_BUNDLE_PUSH", "UPLOAD_PENDING");
         for (Map.Entry<String, String> op : operations.entrySet()) {
             Document document = Parser.parse(op.getValue());
             List<ValidationError> errors = new Validator().validateDocument(schema, document, Locale.ENGLISH);

@@ -46,16 +46,18 @@ class PushMessagesTest {
     }
 
     @Test
-    void theMessageIsPyctisFormatWithTheBundleInBase64() throws Exception {
+    void theMessageIsPyctisFormatWithTheBundleInBase64AndNoWorkId() throws Exception {
         ObjectNode part = PushMessages.split(bundle).get(2);
-        ObjectNode m = PushMessages.message(part, 3, "user-1", "work-1");
+        ObjectNode m = PushMessages.message(part, 3, "user-1");
         assertThat(m.get("bundle_type").asText()).isEqualTo("QUEUE_BUNDLE");
         assertThat(m.get("applicant_id").asText()).isEqualTo("user-1");
         assertThat(m.get("action_sequence").asInt()).isEqualTo(3);
         assertThat(m.get("entities_types").isArray()).isTrue();
         assertThat(m.get("update").asBoolean()).isFalse();
         assertThat(m.get("draft_id").isNull()).isTrue();
-        assertThat(m.get("work_id").asText()).isEqualTo("work-1");
+        // present and null, as pycti sends it when no work was started: the worker then never drops it
+        assertThat(m.has("work_id")).isTrue();
+        assertThat(m.get("work_id").isNull()).isTrue();
         JsonNode decoded = JsonMapper.builder().build().readTree(Base64.getDecoder().decode(m.get("content").asText()));
         // compared as JSON: in memory, attachment data is a BinaryNode; on the wire it is base64 text
         assertThat(decoded).isEqualTo(readTree(new StixBundle(null, part).toUtf8()));
@@ -64,9 +66,9 @@ class PushMessagesTest {
     @Test
     void thePublishedBodyIsTheMessageAsUtf8JsonByteForByte() {
         for (ObjectNode part : PushMessages.split(bundle)) {
-            byte[] expected = new StixBundle(null, PushMessages.message(part, 2, "user-1", "work \"1\""))
+            byte[] expected = new StixBundle(null, PushMessages.message(part, 2, "user \"1\""))
                     .toJson().getBytes(StandardCharsets.UTF_8);
-            assertThat(PushMessages.body(part, 2, "user-1", "work \"1\"")).isEqualTo(expected);
+            assertThat(PushMessages.body(part, 2, "user \"1\"")).isEqualTo(expected);
         }
     }
 
@@ -82,9 +84,9 @@ class PushMessagesTest {
         StixBundle big = new ReportBuilder(ReportOptions.defaults(), Clock.systemUTC()).build(e);
         ObjectNode report = PushMessages.split(big).get(2);
 
-        byte[] body = PushMessages.body(report, 3, "user-1", "work-1");
+        byte[] body = PushMessages.body(report, 3, "user-1");
 
-        assertThat(body).isEqualTo(new StixBundle(null, PushMessages.message(report, 3, "user-1", "work-1"))
+        assertThat(body).isEqualTo(new StixBundle(null, PushMessages.message(report, 3, "user-1"))
                 .toJson().getBytes(StandardCharsets.UTF_8));
         JsonNode decoded = readTree(Base64.getDecoder().decode(readTree(body).get("content").asText()));
         assertThat(Base64.getDecoder().decode(decoded.at("/objects/0/x_opencti_files/0/data").asText()))
