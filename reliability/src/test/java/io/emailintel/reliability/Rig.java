@@ -42,6 +42,8 @@ final class Rig implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final TestBroker broker;
+    /** Where the pipeline's queues live: {@link #broker} itself, or a cluster ({@link ClusterRig}). */
+    final TestBroker pipeline;
     final FakeGraph graph;
     final FakeOpenCti openCti;
     final Topology topology;
@@ -65,18 +67,27 @@ final class Rig implements AutoCloseable {
     private final List<ChaosProxy> proxies = new CopyOnWriteArrayList<>();
 
     Rig(TestBroker broker, String name, int emails) throws Exception {
+        this(broker, broker, name, emails);
+    }
+
+    /**
+     * The pipeline (topology, fetcher, ingesters) on {@code pipeline}, OpenCTI's own push queue on {@code broker}
+     * (as in production, the platform's RabbitMQ is not the pipeline's).
+     */
+    Rig(TestBroker broker, TestBroker pipeline, String name, int emails) throws Exception {
         this.broker = broker;
+        this.pipeline = pipeline;
         this.name = name;
         this.emails = emails;
         TestTls.serverContext(); // installs the trust store system properties passed to the children
         this.graph = new FakeGraph(MAILBOX);
         this.openCti = new FakeOpenCti(broker, name);
-        this.topology = broker.declare(broker.prefix(name + "-p"), RETRY_DELAYS);
+        this.topology = pipeline.declare(pipeline.prefix(name + "-p"), RETRY_DELAYS);
         this.dir = Files.createTempDirectory("reliability-" + name);
         this.channel = broker.connect().createChannel();
         // counted as they arrive (one basicGet per message lagged by seconds on a busy machine)
         channel.basicConsume(openCti.pushQueue(), true, (tag, delivery) -> countPush(delivery.getBody()), tag -> { });
-        this.brokerUriForProcesses = broker.uri();
+        this.brokerUriForProcesses = pipeline.uri();
         this.openCtiUrlForProcesses = openCti.url().toString();
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         byte[] pdf = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
@@ -274,11 +285,11 @@ final class Rig implements AutoCloseable {
     }
 
     long deadLetterCount() {
-        return broker.messageCount(topology.deadLetterQueue());
+        return pipeline.messageCount(topology.deadLetterQueue());
     }
 
     long workCount() {
-        return broker.messageCount(topology.workQueue());
+        return pipeline.messageCount(topology.workQueue());
     }
 
     /** Waits (bounded) until OpenCTI has at least {@code n} distinct reports: the pipeline is flowing. */
@@ -314,7 +325,8 @@ final class Rig implements AutoCloseable {
         Map<String, Integer> reasons = new TreeMap<>();
         Set<String> dead = new HashSet<>();
         GetResponse r;
-        while ((r = channel.basicGet(topology.deadLetterQueue(), true)) != null) {
+        Channel deadChannel = pipeline == broker ? channel : pipeline.connect().createChannel();
+        while ((r = deadChannel.basicGet(topology.deadLetterQueue(), true)) != null) {
             String id = r.getProps().getMessageId() == null ? UUID.randomUUID().toString() : r.getProps().getMessageId();
             if (dead.add(id)) {
                 Object reason = r.getProps().getHeaders() == null ? null
