@@ -7,6 +7,7 @@ import io.emailintel.testing.LocalRabbitCluster.Node;
 import io.emailintel.testing.LocalRabbitCluster.QueueReplicas;
 import io.emailintel.testing.RabbitBrokerExtension;
 import io.emailintel.testing.TestBroker;
+import io.emailintel.topology.Topology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -47,6 +48,15 @@ class ClusterFailoverIT {
     private static final int EMAILS = Rig.sizeFromProperty(300);
     private static final Duration DRAIN = Duration.ofSeconds(Math.max(180, EMAILS / 5));
     private static final Duration ELECTION = Duration.ofSeconds(60);
+
+    /**
+     * The long scenarios take a minute or more of faults; at full speed 300 e-mails are through in seconds. Paced:
+     * the ingesters push over the api protocol, one at a time, and every OpenCTI answer is {@link #PACE_MILLIS}
+     * late (about 5 e-mails/s for the two), so the faults land while the mailbox is still flowing.
+     */
+    private static final Map<String, String> PACED = Map.of("CONNECTOR_QUEUE_PROTOCOL", "api",
+            "INGESTER_CONCURRENCY", "1", "INGESTER_PREFETCH", "2");
+    private static final long PACE_MILLIS = 400;
 
     private static LocalRabbitCluster cluster;
     private static TestBroker pipeline;
@@ -95,11 +105,12 @@ class ClusterFailoverIT {
 
     private static Tally run(TestBroker platform, String id, String scenario, Map<String, String> ingesterEnv,
                              Fault fault, Predicate<Tally> expected) throws Exception {
+        String named = ingesterEnv == PACED ? scenario + " [paced: api protocol, answers 0.4 s late]" : scenario;
         try (Rig rig = new Rig(platform, pipeline, id, EMAILS)) {
             // asked before the processes start: a CLI call takes seconds, in which 300 e-mails can be through
             Map<String, QueueReplicas> before = cluster.replicas();
             for (String q : rig.topology.queues()) {
-                assertThat(before.get(q).members()).as("replicas of %s", q)
+                assertThat(before.get(q).members()).as("replicas of %s", q).hasSize(Topology.REPLICAS)
                         .containsExactlyInAnyOrderElementsOf(cluster.nodes().stream().map(Node::name).toList());
             }
             Instant from = Instant.now();
@@ -112,7 +123,7 @@ class ClusterFailoverIT {
             try (ProgressWatch watch = new ProgressWatch(() -> reports(rig))) {
                 events = fault.inject(rig, before);
                 assertThat(rig.awaitDrained(EMAILS, DRAIN)).as("drained").isTrue();
-                t = rig.tally(scenario, from);
+                t = rig.tally(named, from);
                 watch.close();
                 System.out.println("reliability: " + t + "; longest stall " + watch.longestStall() + "; " + events);
                 ClusterTable.record(t, watch.longestStall(), events);
@@ -167,7 +178,8 @@ class ClusterFailoverIT {
     @EnabledIfSystemProperty(named = "reliability.cluster", matches = "all")
     void followerStoppedAndRestartedLosesAndDuplicatesNothing(TestBroker platform) throws Exception {
         run(platform, "followerstop", "cluster: a follower stopped (rabbitmqctl stop) under load, restarted 10 s later",
-                Map.of(), (rig, before) -> {
+                PACED, (rig, before) -> {
+                    rig.openCti.responseDelayMillis = PACE_MILLIS;
                     Node leader = cluster.node(before.get(rig.topology.workQueue()).leader());
                     rig.awaitReports(10, Duration.ofSeconds(90));
                     Node follower = cluster.nodes().stream().filter(n -> n != leader).findFirst().orElseThrow();
@@ -184,7 +196,8 @@ class ClusterFailoverIT {
     @EnabledIfSystemProperty(named = "reliability.cluster", matches = "all")
     void rollingRestartOfAllThreeNodesLosesAndDuplicatesNothing(TestBroker platform) throws Exception {
         run(platform, "rollingnodes", "cluster: rolling restart of all three nodes under load (stop, start, "
-                + "wait for the replicas, next)", Map.of(), (rig, before) -> {
+                + "wait for the replicas, next)", PACED, (rig, before) -> {
+                    rig.openCti.responseDelayMillis = PACE_MILLIS;
                     rig.awaitReports(10, Duration.ofSeconds(90));
                     Set<String> leaders = new LinkedHashSet<>();
                     leaders.add(cluster.replicas(rig.topology.workQueue()).leader());
@@ -204,7 +217,8 @@ class ClusterFailoverIT {
     void leaderFrozenLongerThanTheHeartbeatLosesAndDuplicatesNothing(TestBroker platform) throws Exception {
         int freeze = 30;
         run(platform, "leaderfreeze", "cluster: the work queue's leader frozen (SIGSTOP) " + freeze + " s under load, "
-                + "heartbeat 10 s, then SIGCONT", Map.of(), (rig, before) -> {
+                + "heartbeat 10 s, then SIGCONT", PACED, (rig, before) -> {
+                    rig.openCti.responseDelayMillis = PACE_MILLIS;
                     Node leader = cluster.node(before.get(rig.topology.workQueue()).leader());
                     rig.awaitReports(10, Duration.ofSeconds(90));
                     int atFreeze = reports(rig);
@@ -274,6 +288,37 @@ class ClusterFailoverIT {
                     return String.join("; ", events);
                 }, tally -> tally.deadLettered() == refused.size() && tally.ingested() == EMAILS - refused.size());
         assertThat(t.deadLetterReasons().keySet()).as("dead-letter reasons").hasSize(1);
+    }
+
+    /**
+     * Two nodes of three stopped: no queue has a majority. The third node, with {@code pause_minority}, pauses
+     * itself and closes every client connection; the processes retry their connections (every 2 s, amqp-client's
+     * recovery interval) until the two nodes are back, then go on. What the operator sees meanwhile: no node
+     * accepts connections, the processes' /health/ready says the broker is down, their logs show the failed
+     * recoveries.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "reliability.cluster", matches = "all")
+    void quorumLostFor20SecondsThenRegainedLosesAndDuplicatesNothing(TestBroker platform) throws Exception {
+        run(platform, "quorumlost", "cluster: 2 of 3 nodes stopped 20 s under load (no quorum; the third pauses, "
+                + "pause_minority), then both restarted", PACED, (rig, before) -> {
+                    rig.openCti.responseDelayMillis = PACE_MILLIS;
+                    Node leader = cluster.node(before.get(rig.topology.workQueue()).leader());
+                    rig.awaitReports(10, Duration.ofSeconds(90));
+                    List<Node> others = cluster.nodes().stream().filter(n -> n != leader).toList();
+                    int atLoss = reports(rig);
+                    Instant lost = Instant.now();
+                    for (Node n : others) {
+                        cluster.stop(n);
+                    }
+                    Thread.sleep(20_000);
+                    int duringLoss = reports(rig);
+                    cluster.restart(others.toArray(Node[]::new));
+                    awaitAllOnline(rig.topology.workQueue());
+                    return "stopped " + others.stream().map(Node::name).toList() + " at " + atLoss + " reports; "
+                            + (duringLoss - atLoss) + " reports in the " + Duration.between(lost, Instant.now())
+                            .toSeconds() + " s without quorum; back with all three";
+                }, allIngested());
     }
 
     private static Node awaitNewLeader(String queue, Node old) throws InterruptedException {

@@ -396,13 +396,28 @@ public final class LocalRabbitCluster implements AutoCloseable {
         }
     }
 
-    /** Starts a stopped or killed node again with its data; it rejoins the cluster by itself. */
-    public void restart(Node n) {
-        if (n.pid > 0) {
-            throw new IllegalStateException(n + " is running");
+    /**
+     * Starts stopped or killed nodes again with their data, all at once (a node whose peers went down after it
+     * waits for them at boot, so several must start together); each rejoins the cluster by itself.
+     */
+    public void restart(Node... stopped) {
+        for (Node n : stopped) {
+            if (n.pid > 0) {
+                throw new IllegalStateException(n + " is running");
+            }
         }
-        launch(n);
-        awaitStarted(n);
+        for (Node n : stopped) {
+            launch(n);
+        }
+        List<CompletableFuture<Void>> boots = new ArrayList<>();
+        for (Node n : stopped) {
+            boots.add(CompletableFuture.runAsync(() -> awaitStarted(n)));
+        }
+        try {
+            boots.forEach(CompletableFuture::join);
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /** SIGSTOP: the node stops answering anyone (heartbeats, peers) but keeps its sockets open. */
