@@ -212,6 +212,8 @@ public final class LocalRabbitCluster implements AutoCloseable {
             env.put("RABBITMQ_MNESIA_BASE", n.home.resolve("mnesia").toString());
             env.put("RABBITMQ_LOG_BASE", n.home.resolve("log").toString());
             env.put("RABBITMQ_CONFIG_FILE", n.home.resolve("rabbitmq.conf").toString());
+            // not the machine's /etc/rabbitmq/advanced.config: this path does not exist
+            env.put("RABBITMQ_ADVANCED_CONFIG_FILE", n.home.resolve("advanced.config").toString());
             env.put("RABBITMQ_ENABLED_PLUGINS_FILE", n.home.resolve("enabled_plugins").toString());
             env.put("RABBITMQ_PID_FILE", n.home.resolve("pid").toString());
             env.put("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1}");
