@@ -99,9 +99,14 @@ public final class LocalRabbitCluster implements AutoCloseable {
      *                               that did not start (with the end of its log)
      */
     public static LocalRabbitCluster start(int size) {
-        Path scripts = findScripts().orElseThrow(() -> new IllegalStateException("cannot start a local RabbitMQ "
-                + "cluster: no rabbitmq-server found (looked in " + SCRIPT_DIRS + " and on PATH). Install it "
-                + "(Debian: apt-get install rabbitmq-server; .ci/run does this) and run again."));
+        return start(size, SCRIPT_DIRS, System.getenv("PATH"));
+    }
+
+    /** {@link #start(int)}, looking for the server scripts in {@code scriptDirs}, then on {@code path}. */
+    static LocalRabbitCluster start(int size, List<Path> scriptDirs, String path) {
+        Path scripts = findScripts(scriptDirs, path).orElseThrow(() -> new IllegalStateException("cannot start a "
+                + "local RabbitMQ cluster: no rabbitmq-server found (looked in " + scriptDirs + " and on PATH). "
+                + "Install it (Debian: apt-get install rabbitmq-server; .ci/run does this) and run again."));
         for (int i = 0; i < size; i++) {
             for (int port : new int[] {BASE_PORT + i, 20_000 + BASE_PORT + i}) {
                 if (listening(port)) {
@@ -157,13 +162,12 @@ public final class LocalRabbitCluster implements AutoCloseable {
         }
     }
 
-    private static Optional<Path> findScripts() {
-        for (Path d : SCRIPT_DIRS) {
+    private static Optional<Path> findScripts(List<Path> scriptDirs, String path) {
+        for (Path d : scriptDirs) {
             if (Files.isExecutable(d.resolve("rabbitmq-server")) && Files.isExecutable(d.resolve("rabbitmqctl"))) {
                 return Optional.of(d);
             }
         }
-        String path = System.getenv("PATH");
         if (path != null) {
             for (String p : path.split(":")) {
                 Path d = Path.of(p);
