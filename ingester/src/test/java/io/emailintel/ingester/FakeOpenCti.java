@@ -70,7 +70,7 @@ public final class FakeOpenCti implements AutoCloseable {
     /** stixBundlePush of a bundle matching this is refused with a GraphQL VALIDATION_ERROR (HTTP 200). */
     public volatile Predicate<String> rejectBundle = b -> false;
     /** stixBundlePush of a bundle matching this gets HTTP 500 every time. */
-    volatile Predicate<String> failBundle = b -> false;
+    public volatile Predicate<String> failBundle = b -> false;
     /**
      * When above 0, every answer is sent this many milliseconds after the request was handled: a slow
      * platform that did the work (a pushed bundle is recorded at once) but answers late.

@@ -43,6 +43,8 @@ final class Rig implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final TestBroker broker;
+    /** Where the pipeline's queues live: {@link #broker} itself, or a cluster ({@link ClusterRig}). */
+    final TestBroker pipeline;
     final FakeGraph graph;
     final FakeOpenCti openCti;
     final Topology topology;
@@ -51,6 +53,8 @@ final class Rig implements AutoCloseable {
     final Path dir;
     final String connectorId = UUID.randomUUID().toString();
     private final Channel channel;
+    /** On the pipeline's broker (the same channel when that is {@link #broker}): queue depths. */
+    private final Channel pipelineChannel;
     private final List<Process> processes = new CopyOnWriteArrayList<>();
     private final Map<Process, Path> logsByProcess = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Integer> importsById = new HashMap<>();
@@ -66,7 +70,15 @@ final class Rig implements AutoCloseable {
     private final List<ChaosProxy> proxies = new CopyOnWriteArrayList<>();
 
     Rig(TestBroker broker, String name, int emails) throws Exception {
-        this(broker, name, emails, 4, Duration.ZERO);
+        this(broker, broker, name, emails, 4, Duration.ZERO);
+    }
+
+    /**
+     * The pipeline (topology, fetcher, ingesters) on {@code pipeline}, OpenCTI's own push queue on {@code broker}
+     * (as in production, the platform's RabbitMQ is not the pipeline's).
+     */
+    Rig(TestBroker broker, TestBroker pipeline, String name, int emails) throws Exception {
+        this(broker, pipeline, name, emails, 4, Duration.ZERO);
     }
 
     /**
@@ -74,17 +86,24 @@ final class Rig implements AutoCloseable {
      * @param workerPerMessage  how long that worker takes to import one object
      */
     Rig(TestBroker broker, String name, int emails, int workerConsumers, Duration workerPerMessage) throws Exception {
+        this(broker, broker, name, emails, workerConsumers, workerPerMessage);
+    }
+
+    private Rig(TestBroker broker, TestBroker pipeline, String name, int emails, int workerConsumers,
+                Duration workerPerMessage) throws Exception {
         this.broker = broker;
+        this.pipeline = pipeline;
         this.name = name;
         this.emails = emails;
         TestTls.serverContext(); // installs the trust store system properties passed to the children
         this.graph = new FakeGraph(MAILBOX);
         this.openCti = new FakeOpenCti(broker, name);
-        this.topology = broker.declare(broker.prefix(name + "-p"), RETRY_DELAYS);
+        this.topology = pipeline.declare(pipeline.prefix(name + "-p"), RETRY_DELAYS);
         this.dir = Files.createTempDirectory("reliability-" + name);
         this.channel = broker.connect().createChannel();
+        this.pipelineChannel = pipeline == broker ? channel : pipeline.connect().createChannel();
         openCti.startWorker(workerConsumers, workerPerMessage);
-        this.brokerUriForProcesses = broker.uri();
+        this.brokerUriForProcesses = pipeline.uri();
         this.openCtiUrlForProcesses = openCti.url().toString();
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         byte[] pdf = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
@@ -296,11 +315,11 @@ final class Rig implements AutoCloseable {
 
     // on the rig's channel: TestBroker.messageCount opens a connection per call, kept to the end of the class
     long deadLetterCount() throws IOException {
-        return channel.messageCount(topology.deadLetterQueue());
+        return pipelineChannel.messageCount(topology.deadLetterQueue());
     }
 
     long workCount() throws IOException {
-        return channel.messageCount(topology.workQueue());
+        return pipelineChannel.messageCount(topology.workQueue());
     }
 
     /** Waits (bounded) until OpenCTI has at least {@code n} distinct reports: the pipeline is flowing. */
@@ -336,7 +355,8 @@ final class Rig implements AutoCloseable {
         Map<String, Integer> reasons = new TreeMap<>();
         Set<String> dead = new HashSet<>();
         GetResponse r;
-        while ((r = channel.basicGet(topology.deadLetterQueue(), true)) != null) {
+        Channel deadChannel = pipelineChannel;
+        while ((r = deadChannel.basicGet(topology.deadLetterQueue(), true)) != null) {
             String id = r.getProps().getMessageId() == null ? UUID.randomUUID().toString() : r.getProps().getMessageId();
             if (dead.add(id)) {
                 Object reason = r.getProps().getHeaders() == null ? null

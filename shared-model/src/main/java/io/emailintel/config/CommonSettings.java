@@ -30,8 +30,9 @@ public final class CommonSettings {
                     ValueTypes.BROKER_URI)
             .defaultValue("amqp://guest:guest@localhost:5672/%2F")
             .redactWith(Redaction::uriPassword)
-            .description("The pipeline broker: amqp://user:pass@host:5672/vhost, amqps:// for TLS; "
-                    + "several hosts (host1:5672,host2:5672) fail over in order. The password is never shown.")
+            .description("The pipeline broker: amqp://user:pass@host:5672/vhost, amqps:// for TLS; on a cluster "
+                    + "list every node (host1:5672,host2:5672,host3:5672), tried in random order at every "
+                    + "(re)connection. The password is never shown.")
             .build();
 
     public static final Setting<TlsTrust> TLS_CA_FILE = Setting.builder("tls.ca_file", ValueTypes.CA_FILE)

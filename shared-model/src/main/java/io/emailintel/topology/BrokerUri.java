@@ -21,8 +21,10 @@ import javax.net.ssl.SSLException;
 
 /**
  * A pipeline broker address: {@code amqp://user:pass@host[:port][,host2[:port]…]/vhost}, or {@code amqps://}
- * for TLS. Several hosts form a failover list (tried in order, as amqp-client's address list), for a
- * RabbitMQ cluster. TLS always verifies the server certificate and host name, against a {@link TlsTrust}: the
+ * for TLS. Several hosts are the nodes of a RabbitMQ cluster: amqp-client shuffles the list before every
+ * connection and every automatic-recovery attempt ({@code AddressResolver.maybeShuffle}, called by
+ * {@code RecoveryAwareAMQConnectionFactory.newConnection}, rabbitmq-java-client 5.x) and takes the first node that
+ * answers, so processes spread over the nodes and a process whose node died recovers on any other. TLS always verifies the server certificate and host name, against a {@link TlsTrust}: the
  * JVM's trust store by default, plus a private CA's PEM bundle with {@link #withTrust(TlsTrust)}. A
  * certificate that is not trusted fails the connection with a message naming the broker.
  *
@@ -215,7 +217,7 @@ public final class BrokerUri {
         return factory;
     }
 
-    /** Opens a connection to the first reachable address, named so operators see who is connected. */
+    /** Opens a connection to a reachable address (in random order), named so operators see who is connected. */
     public Connection connect(String connectionName) throws IOException, TimeoutException {
         return connect(connectionFactory(), connectionName);
     }

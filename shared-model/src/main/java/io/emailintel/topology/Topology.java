@@ -28,11 +28,29 @@ import java.util.regex.Pattern;
  * support. The work queue has an explicit delivery limit, so a message that crashes consumers again and again
  * ends in the dead-letter queue instead of looping; the dead-letter queue's limit is effectively off, so
  * inspecting it can never drop a message.
+ *
+ * <p><b>Replicas.</b> Each queue gets {@link #REPLICAS} replicas on a cluster of three or more nodes (one per node
+ * on three; fewer on a smaller cluster). That is the broker's own default for a quorum queue declared without
+ * {@code x-quorum-initial-group-size} ("By default the number of replicas to be started is up to three, one per
+ * RabbitMQ node", https://www.rabbitmq.com/docs/quorum-queues#replication; {@code rabbit.quorum_cluster_size} = 3,
+ * read on 3.10.8), and three is the practical minimum and, for clusters up to five nodes, the recommended count.
+ * We do not send the argument: RabbitMQ compares it when a queue is declared again, so adding it would make
+ * every queue created by an earlier release "inequivalent" and stop the processes at start-up with
+ * PRECONDITION_FAILED (measured on 3.10.8: a queue declared without it refuses a re-declaration with 3, and
+ * vice versa). More replicas on a larger cluster: {@code rabbitmq-queues grow <node> all} (docs/CLUSTER.md).
+ * The leader of each queue starts on the node the declaring process is connected to ({@code client-local}, the
+ * default leader locator) and moves on failover.
  */
 public final class Topology {
 
     public static final String ROUTING_WORK = "work";
     public static final String ROUTING_DEAD = "dead";
+
+    /**
+     * Replicas per queue on a cluster of three or more nodes: the broker's default, not sent as an argument (see
+     * the class comment for why). The cluster tests check every queue has this many.
+     */
+    public static final int REPLICAS = 3;
 
     /** Redeliveries of one message before the broker dead-letters it (RabbitMQ 4.x's default, made explicit). */
     public static final int WORK_DELIVERY_LIMIT = 20;

@@ -46,6 +46,19 @@ class TopologyTest {
         assertThat(topology.deadLetterQueueArguments()).doesNotContainKey("x-dead-letter-exchange");
     }
 
+    /**
+     * The replica count is the broker's default (3), not an argument: RabbitMQ compares x-quorum-initial-group-size
+     * on every re-declaration, so adding it would make the queues of every existing deployment inequivalent.
+     * ClusterFailoverIT checks the 3 replicas on a real 3-node cluster.
+     */
+    @Test
+    void replicaCountIsLeftToTheBrokerSoQueuesOfEarlierReleasesStayEquivalent() {
+        List<java.util.Map<String, Object>> all = List.of(topology.workQueueArguments(),
+                topology.retryQueueArguments(topology.retryTiers().get(0)), topology.deadLetterQueueArguments());
+        assertThat(all).allSatisfy(args -> assertThat(args).doesNotContainKey("x-quorum-initial-group-size"));
+        assertThat(Topology.REPLICAS).isEqualTo(3);
+    }
+
     @Test
     void rejectsBadPrefixesAndDuplicateDelays() {
         assertThatThrownBy(() -> new Topology("has space", List.of())).hasMessageContaining("has space");

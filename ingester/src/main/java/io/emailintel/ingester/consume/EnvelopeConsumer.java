@@ -5,6 +5,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.emailintel.ingester.opencti.Works;
 import io.emailintel.ops.Health;
@@ -97,6 +99,22 @@ public final class EnvelopeConsumer implements AutoCloseable {
     public void start() throws IOException {
         openChannel();
         gate.onChange(open -> followGate());
+        if (connection instanceof Recoverable recoverable) {
+            // A gate change while the connection is down finds the channel closed and does nothing; amqp-client
+            // then recovers the consumer as it was at the loss. Reconcile once recovery is complete (consumers
+            // included): otherwise an ingester paused by the circuit when its broker node died never consumed again
+            // (found by ClusterFailoverIT's retry/dead-letter leader loss).
+            recoverable.addRecoveryListener(new RecoveryListener() {
+                @Override
+                public void handleRecovery(Recoverable r) {
+                    followGate();
+                }
+
+                @Override
+                public void handleRecoveryStarted(Recoverable r) {
+                }
+            });
+        }
         followGate();
     }
 
