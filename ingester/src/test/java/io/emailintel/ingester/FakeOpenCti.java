@@ -436,6 +436,30 @@ public final class FakeOpenCti implements AutoCloseable {
         }
     }
 
+    /**
+     * While {@code refused}, the platform's broker refuses (nacks) every push, as a full queue does: a queue
+     * declared with {@code x-max-length} 0 and {@code x-overflow: reject-publish} is bound to the push routing key
+     * before the push queue is unbound, and the push queue bound again before it is unbound (RabbitMQ,
+     * https://www.rabbitmq.com/docs/maxlength: "reject-publish … publisher confirms: nack"). At no moment is the
+     * routing key unbound, so no publish is unroutable while the bindings change.
+     */
+    public void refusePushes(boolean refused) throws IOException {
+        String full = pushQueue + ".full";
+        try (Channel ch = broker.connect().createChannel()) {
+            if (refused) {
+                ch.queueDeclare(full, false, false, false, Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
+                ch.queueBind(full, pushExchange, pushRouting);
+                ch.queueUnbind(pushQueue, pushExchange, pushRouting);
+            } else {
+                ch.queueBind(pushQueue, pushExchange, pushRouting);
+                ch.queueUnbind(full, pushExchange, pushRouting);
+                ch.queueDelete(full);
+            }
+        } catch (TimeoutException e) {
+            throw new IOException(e);
+        }
+    }
+
     /** Messages waiting in the push queue (on one channel kept open: a connection per call would pile up). */
     public long pushQueueDepth() throws IOException {
         synchronized (publishLock) {

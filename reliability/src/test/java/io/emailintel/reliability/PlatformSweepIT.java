@@ -45,10 +45,10 @@ class PlatformSweepIT {
             while (rig.openCti.imports.isEmpty()) {
                 Thread.sleep(100);
             }
-            // under load: the platform's broker returns every push for 6 s, and its API answers 502 for the first
+            // under load: the platform's broker refuses (nacks) every push for 6 s, and its API answers 502 for the first
             // 2 (the circuit opens and holds the e-mails back); then the circuit's probes pass, e-mails are tried
             // again and fail again: through the retry tiers into the dead-letter queue (PIPELINE_MAX_ATTEMPTS=2)
-            rig.openCti.routePushes(false);
+            rig.openCti.refusePushes(true);
             rig.openCti.failStatus = 502;
             for (int i = 0; i < 60; i++) {
                 Thread.sleep(100);
@@ -57,7 +57,7 @@ class PlatformSweepIT {
                     rig.openCti.failStatus = 0;
                 }
             }
-            rig.openCti.routePushes(true);
+            rig.openCti.refusePushes(false);
             // the dead letters of the outage, replayed while the platform's queue is still far behind
             // once every retry of the outage has settled: the dead-letter count stays put for 3 s
             long deadBeforeReplay = -1;
@@ -91,7 +91,7 @@ class PlatformSweepIT {
             // the name is the row's key in RELIABILITY.md: what was measured goes to the log line below
             Tally t = rig.tally("3 ingesters, one connector id; platform worker " + WORKER_CONSUMERS + " × "
                     + WORKER_PER_MESSAGE.toMillis() + " ms an object, sweep every " + SWEEP.toSeconds() + " s; "
-                    + "pushes returned 6 s (API 502 the first 2) → retry tiers → dead letters; dlq replay during "
+                    + "pushes nacked 6 s (API 502 the first 2) → retry tiers → dead letters; dlq replay during "
                     + "the drain", from);
             System.out.println("reliability: sweep scenario: push queue up to " + deepest + " messages ≈ "
                     + secondsBehind(deepest) + " s behind = " + secondsBehind(deepest) / SWEEP.toSeconds()
