@@ -261,6 +261,9 @@ class FetchCycleIT {
         assertThat(received).containsExactlyElementsOf(concat(all.subList(0, 10), all.subList(committed, 25)));
         crashed.interrupt();
         never.countDown();
+        // the "killed" cycle may still write its state on the way out: let it end before @TempDir is deleted
+        crashed.join(Duration.ofSeconds(20).toMillis());
+        assertThat(crashed.isAlive()).as("the crashed cycle's thread ended").isFalse();
     }
 
     @Test

@@ -228,10 +228,11 @@ public final class PushBrokerTls {
     }
 
     /**
-     * MQ_USE_SSL_REJECT_UNAUTHORIZED=false. An X509ExtendedTrustManager is also where JSSE checks the host name,
-     * so this one skips that too, for this connection only.
+     * MQ_USE_SSL_REJECT_UNAUTHORIZED=false (and OPENCTI_SSL_VERIFY=false in {@link OpenCtiClient}). An
+     * X509ExtendedTrustManager is also where JSSE checks the host name, so this one skips that too, for the
+     * connection or client that uses it only (no JVM-wide switch).
      */
-    private static final X509ExtendedTrustManager TRUST_ANY = new X509ExtendedTrustManager() {
+    static final X509ExtendedTrustManager TRUST_ANY = new X509ExtendedTrustManager() {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {
         }
