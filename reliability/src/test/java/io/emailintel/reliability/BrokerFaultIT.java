@@ -28,9 +28,10 @@ class BrokerFaultIT {
     void brokerConnectionsCutUnderLoadForBothProcessesLoseAndDuplicateNothing(TestBroker broker) throws Exception {
         try (Rig rig = new Rig(broker, "brokercut", EMAILS)) {
             ChaosProxy proxy = rig.proxyBroker();
-            // a slow link and small pages stretch the initial sync over the cuts: each page waits for its
-            // confirms, each push for its own
+            // a slow link, small pages and slow Graph answers stretch the initial sync over the cuts (the fetcher
+            // pipelines pages and confirms, so the link alone no longer paces it: all 300 were in before cut 2)
             proxy.latencyMillis = 60;
+            rig.graph.slowBodies(Duration.ofMillis(250));
             Instant from = Instant.now();
             List<Process> ingesters = List.of(rig.startIngester(), rig.startIngester());
             // the first cut hits the ingesters while they start: connected, not yet consuming (automatic recovery
