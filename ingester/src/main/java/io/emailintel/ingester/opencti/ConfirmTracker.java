@@ -16,6 +16,11 @@ import java.util.concurrent.CompletableFuture;
  * {@code basic.return} always comes before the {@code basic.ack} of the same message (RabbitMQ's publisher
  * confirms guide), so a returned message is known before its push could complete.
  *
+ * <p>A push can succeed only once it is {@linkplain #sealed sealed}: the broker may confirm a push's first
+ * message before its publisher has handed over the next one (it does, under load: issue 12's lost e-mail, where
+ * the first message's ack completed a push whose later messages were then returned). Until the publisher says
+ * every message is out, an all-confirmed count proves nothing; a nack or a return fails it at once.
+ *
  * <p>Futures are completed outside the lock, on the thread that delivered the confirm; callers continue
  * elsewhere ({@code *Async}) rather than doing work on the broker connection's thread.
  */
@@ -33,6 +38,8 @@ final class ConfirmTracker {
         private int unconfirmed;
         private boolean returned;
         private boolean nacked;
+        /** Every message of the push has been published: it may succeed now. */
+        private boolean sealed;
     }
 
     private final NavigableMap<Long, Push> outstanding = new TreeMap<>();
@@ -83,7 +90,7 @@ final class ConfirmTracker {
                 } else if (p.returned) {
                     returnedPushes.add(p);
                     forget(p);
-                } else if (p.unconfirmed == 0) {
+                } else if (p.sealed && p.unconfirmed == 0) {
                     succeeded.add(p);
                 }
             }
@@ -91,6 +98,21 @@ final class ConfirmTracker {
         succeeded.forEach(p -> p.done.complete(null));
         failed.forEach(p -> p.done.complete(Outcome.NACKED));
         returnedPushes.forEach(p -> p.done.complete(Outcome.RETURNED));
+    }
+
+    /**
+     * The publisher has published every message of {@code p} (recorded with {@link #published} first): it
+     * succeeds now if the broker has already confirmed them all, or with the confirm of its last one.
+     */
+    void sealed(Push p) {
+        boolean succeeded;
+        synchronized (this) {
+            p.sealed = true;
+            succeeded = !p.done.isDone() && !p.nacked && !p.returned && p.unconfirmed == 0;
+        }
+        if (succeeded) {
+            p.done.complete(null);
+        }
     }
 
     /** Drops the push's messages still outstanding (it failed or timed out; later confirms are ignored). */

@@ -98,6 +98,8 @@ public final class PushPublisher implements BundleSink {
                             properties(publishSeq), body);
                 }
             }
+            // only now may the push succeed: its first messages can be confirmed while the rest are still going out
+            confirming.tracker().sealed(push);
         } catch (IOException | RuntimeException e) {
             // amqp-client reports a closed channel as an unchecked ShutdownSignalException
             if (confirming != null) {

@@ -14,7 +14,50 @@ class ConfirmTrackerTest {
         for (long seq = first; seq <= last; seq++) {
             tracker.published(p, seq);
         }
+        tracker.sealed(p);
         return p;
+    }
+
+    @Test
+    void aPushWhoseFirstMessageIsConfirmedBeforeTheNextIsPublishedWaitsForTheRest() {
+        // issue 12: the broker acked message 1 while 2 and 3 were still being published; 2 and 3 were then
+        // returned (no queue bound), yet the push had already counted as confirmed and the e-mail was lost
+        ConfirmTracker.Push p = new ConfirmTracker.Push();
+        tracker.published(p, 1);
+        tracker.confirmed(1, false, true);
+        assertThat(p.done).as("one of three messages confirmed").isNotDone();
+        tracker.published(p, 2);
+        tracker.published(p, 3);
+        tracker.sealed(p);
+        tracker.returned(2);
+        tracker.returned(3);
+        tracker.confirmed(3, true, true);
+
+        assertThat(p.done).isCompletedWithValue(ConfirmTracker.Outcome.RETURNED);
+    }
+
+    @Test
+    void aPushConfirmedInFullBeforeItIsSealedSucceedsWhenSealed() {
+        ConfirmTracker.Push p = new ConfirmTracker.Push();
+        tracker.published(p, 1);
+        tracker.published(p, 2);
+        tracker.confirmed(2, true, true);
+        assertThat(p.done).isNotDone();
+
+        tracker.sealed(p);
+
+        assertThat(p.done).isCompletedWithValue(null);
+    }
+
+    @Test
+    void aPushNackedBeforeItIsSealedFailsAtOnce() {
+        ConfirmTracker.Push p = new ConfirmTracker.Push();
+        tracker.published(p, 1);
+        tracker.confirmed(1, false, false);
+
+        assertThat(p.done).isCompletedWithValue(ConfirmTracker.Outcome.NACKED);
+        tracker.sealed(p);
+        assertThat(p.done).isCompletedWithValue(ConfirmTracker.Outcome.NACKED);
     }
 
     @Test
