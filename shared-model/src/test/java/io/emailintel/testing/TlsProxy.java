@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -22,7 +21,10 @@ import javax.net.ssl.SSLSocket;
  */
 public final class TlsProxy implements AutoCloseable {
 
-    private final SSLServerSocket server;
+    private final ServerSocket server;
+    private final SSLContext context;
+    private volatile boolean needClientAuth;
+    private volatile String[] protocols;
     private final String targetHost;
     private final int targetPort;
     private final Thread acceptor;
@@ -34,8 +36,10 @@ public final class TlsProxy implements AutoCloseable {
     public TlsProxy(SSLContext serverContext, String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
-        this.server = (SSLServerSocket) serverContext.getServerSocketFactory()
-                .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        // plain TCP accepted here, TLS layered on it per connection: a refused handshake can then be ended without
+        // a reset (see refuse)
+        this.context = serverContext;
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.acceptor = new Thread(this::acceptLoop, "tls-proxy-" + server.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
@@ -63,11 +67,11 @@ public final class TlsProxy implements AutoCloseable {
      * must trust their CA: {@link TestCa#serverContextTrustingClients()}).
      */
     public TlsProxy requireClientCertificates() {
-        server.setNeedClientAuth(true);
+        needClientAuth = true;
         // TLS 1.2: a missing client certificate fails the handshake itself. Under TLS 1.3 the server's
         // certificate_required alert comes after the client's Finished, so whether the client sees a refused
         // handshake or a reset at its first read is a race (RFC 8446 §4.4.2.4); the tests want the refusal.
-        server.setEnabledProtocols(new String[] {"TLSv1.2"});
+        protocols = new String[] {"TLSv1.2"};
         return this;
     }
 
@@ -89,9 +93,9 @@ public final class TlsProxy implements AutoCloseable {
     private void acceptLoop() {
         while (!closed) {
             try {
-                SSLSocket client = (SSLSocket) server.accept();
-                open.add(client);
-                Thread t = new Thread(() -> serve(client), "tls-proxy-conn");
+                Socket plain = server.accept();
+                open.add(plain);
+                Thread t = new Thread(() -> serve(plain), "tls-proxy-conn");
                 t.setDaemon(true);
                 t.start();
             } catch (IOException e) {
@@ -102,14 +106,23 @@ public final class TlsProxy implements AutoCloseable {
         }
     }
 
-    private void serve(SSLSocket client) {
+    private void serve(Socket plain) {
+        SSLSocket client;
         try {
-            client.setSoTimeout(10_000);
+            // not auto-closing: the JDK closes an auto-closing socket right after its alert
+            client = (SSLSocket) context.getSocketFactory().createSocket(plain, null, plain.getPort(), false);
+            client.setUseClientMode(false);
+            client.setNeedClientAuth(needClientAuth);
+            if (protocols != null) {
+                client.setEnabledProtocols(protocols);
+            }
+            open.add(client);
+            plain.setSoTimeout(10_000);
             client.startHandshake();
-            client.setSoTimeout(0);
+            plain.setSoTimeout(0);
         } catch (IOException e) {
             failedHandshakes.incrementAndGet();
-            closeQuietly(client);
+            refuse(plain);
             return;
         }
         handshakes.incrementAndGet();
@@ -119,6 +132,7 @@ public final class TlsProxy implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(client);
             closeQuietly(target);
+            closeQuietly(plain);
             return;
         }
         open.add(target);
@@ -126,6 +140,7 @@ public final class TlsProxy implements AutoCloseable {
         up.setDaemon(true);
         up.start();
         pump(target, client);
+        closeQuietly(plain); // not closed with the TLS socket layered on it
     }
 
     private void pump(Socket from, Socket to) {
@@ -141,6 +156,30 @@ public final class TlsProxy implements AutoCloseable {
         } finally {
             closeQuietly(from);
             closeQuietly(to);
+        }
+    }
+
+    /**
+     * Ends a failed handshake so the client reads the alert the JDK wrote: closing at once, with the client's last
+     * handshake records still unread here, makes the kernel answer with a reset, which can reach the client before
+     * the alert and replace it ("Connection reset" instead of "bad_certificate": RFC 5246 §7.2.2 / RFC 8446 §6.2
+     * say the alert is sent, not that the client gets to read it). So the sending side is shut (a FIN after the
+     * alert) and whatever the client still sends is read and dropped until it closes, for at most a second.
+     */
+    private static void refuse(Socket plain) {
+        try {
+            plain.shutdownOutput();
+            plain.setSoTimeout(1_000);
+            InputStream in = plain.getInputStream();
+            byte[] sink = new byte[4096];
+            long until = System.nanoTime() + 1_000_000_000L;
+            while (System.nanoTime() < until && in.read(sink) >= 0) {
+                // dropped
+            }
+        } catch (IOException e) {
+            // the client closed or reset first: nothing more to do
+        } finally {
+            closeQuietly(plain);
         }
     }
 
