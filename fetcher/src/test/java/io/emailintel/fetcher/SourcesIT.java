@@ -1,0 +1,277 @@
+package io.emailintel.fetcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.Connection;
+import io.emailintel.cli.ExitCodes;
+import io.emailintel.config.CommonSettings;
+import io.emailintel.fetcher.eml.EmlCursorStore;
+import io.emailintel.fetcher.fake.FakeGraph;
+import io.emailintel.fetcher.state.CursorState;
+import io.emailintel.fetcher.state.CursorStore;
+import io.emailintel.model.Envelope;
+import io.emailintel.model.EnvelopeSource;
+import io.emailintel.testing.RabbitBrokerExtension;
+import io.emailintel.testing.TestBroker;
+import io.emailintel.topology.Topology;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several sources in one fetcher process ({@code fetcher.sources}), against the real broker: a Graph mailbox, a
+ * directory, and a Graph source whose client secret was revoked. The broken one fails on its own, is retried on its
+ * own and is named by readiness and by {@code run --once}; the others deliver everything, each with its own cursor
+ * file, each envelope carrying its source's name.
+ */
+@ExtendWith(RabbitBrokerExtension.class)
+class SourcesIT {
+
+    private static final String GOOD_SECRET = "soc-app-secret-value";
+    private static final String REVOKED_SECRET = "revoked-app-secret-value";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSourceWithARevokedSecretFailsAloneWhileTheOthersDeliverEverything(TestBroker broker) throws Exception {
+        try (FakeGraph graph = new FakeGraph(GraphFixture.MAILBOX)) {
+            graph.revokeSecret(REVOKED_SECRET);
+            String prefix = broker.prefix("sources");
+            Topology topology = new Topology(prefix, CommonSettings.RETRY_DELAYS.parse(
+                    CommonSettings.RETRY_DELAYS.defaultValue()));
+            broker.deleteAfterwards(topology);
+            Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            for (int i = 0; i < 60; i++) {
+                graph.add("inbox-id", now.minus(Duration.ofHours(100 - i)), "graph advisory " + i);
+                graph.add("archive-id", now.minus(Duration.ofHours(100 - i)), "archived " + i);
+            }
+            Path drop = Files.createDirectories(dir.resolve("drop"));
+            for (int i = 0; i < 25; i++) {
+                eml(drop, i);
+            }
+            int opsPort;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                opsPort = socket.getLocalPort();
+            }
+            Path yml = dir.resolve("config.yml");
+            Files.writeString(yml, String.join("\n",
+                    "connector:",
+                    "  log_level: info",
+                    "  duration_period: PT1H",
+                    "pipeline:",
+                    "  rabbitmq_uri: \"" + broker.uri() + "\"",
+                    "  queue_prefix: " + prefix,
+                    "email_intel_microsoft:",
+                    "  tenant_id: " + FakeGraph.TENANT,
+                    "  client_id: 00000000-0000-0000-0000-000000000001",
+                    "  client_secret: " + GOOD_SECRET,
+                    "  graph_base_url: " + graph.baseUrl(),
+                    "  authority_host: " + graph.authorityHost(),
+                    "  page_size: 20",
+                    "ops:",
+                    "  port: " + opsPort,
+                    "fetcher:",
+                    "  state_dir: " + dir.resolve("state"),
+                    "  sources:",
+                    "    - name: soc",
+                    "      type: graph",
+                    "      email_intel_microsoft:",
+                    "        email: " + GraphFixture.MAILBOX,
+                    "    - name: old-app",
+                    "      type: graph",
+                    "      email_intel_microsoft:",
+                    "        tenant_id: " + FakeGraph.TENANT,
+                    "        client_id: 00000000-0000-0000-0000-000000000002",
+                    "        email: " + GraphFixture.MAILBOX,
+                    "        inbox: Archive",
+                    "    - name: drop",
+                    "      type: eml-dir",
+                    "      fetcher:",
+                    "        eml_dir: " + drop,
+                    ""));
+            // the revoked secret comes from the environment, under the source's name
+            Map<String, String> env = Map.of("FETCHER_SOURCES_OLD_APP_EMAIL_INTEL_MICROSOFT_CLIENT_SECRET",
+                    REVOKED_SECRET);
+            CursorStore soc = new CursorStore(dir.resolve("state"), "soc--", GraphFixture.MAILBOX, "Inbox");
+            EmlCursorStore dropCursor = new EmlCursorStore(dir.resolve("state"), "drop--", drop);
+
+            Process process = fetcher(yml, env, "run", dir.resolve("run.log"));
+            try {
+                await().atMost(Duration.ofSeconds(90)).until(() -> settled(soc) && sent(dropCursor) == 25);
+                assertThat(process.isAlive()).as("still polling").isTrue();
+                HttpResponse<String> ready = get(opsPort, "/health/ready");
+                assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
+                JsonNode checks = new ObjectMapper().readTree(ready.body()).get("checks");
+                assertThat(checks.at("/source:old-app/status").asText()).isEqualTo("DOWN");
+                assertThat(checks.at("/source:old-app/detail").asText()).startsWith("failed at");
+                assertThat(checks.at("/source:soc/status").asText()).isEqualTo("UP");
+                assertThat(checks.at("/source:drop/status").asText()).isEqualTo("UP");
+                assertThat(checks.at("/broker/status").asText()).isEqualTo("UP");
+                await().atMost(Duration.ofSeconds(10)).until(() -> get(opsPort, "/metrics").body()
+                        .contains("emailintel_emails_published_total{component=\"fetcher\",source=\"drop\"} 25.0"));
+                String metrics = get(opsPort, "/metrics").body();
+                assertThat(metrics)
+                        .contains("emailintel_emails_published_total{component=\"fetcher\",source=\"soc\"} 60.0")
+                        .contains("emailintel_emails_published_total{component=\"fetcher\",source=\"old-app\"} 0.0")
+                        .contains("emailintel_graph_requests_total{component=\"fetcher\",source=\"soc\",status=\"200\"}");
+                process.destroy(); // SIGTERM
+                assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+                assertThat(process.exitValue()).as(log("run.log")).isZero();
+            } finally {
+                process.destroyForcibly();
+            }
+            String runLog = log("run.log");
+            assertThat(runLog).contains("source old-app (graph): cycle failed").contains("AADSTS7000215")
+                    .contains("source old-app: next try in")
+                    .doesNotContain(REVOKED_SECRET).doesNotContain(GOOD_SECRET).doesNotContain(FakeGraph.TOKEN);
+            assertThat(Files.exists(dir.resolve("state").resolve("old-app--" + GraphFixture.MAILBOX + "--archive.json")))
+                    .as("nothing read, nothing committed").isFalse();
+
+            Connection connection = broker.connect();
+            List<Envelope> first = GraphFixture.drain(connection, topology.workQueue());
+            Map<String, List<Envelope>> bySource = first.stream()
+                    .collect(Collectors.groupingBy(e -> e.source().name()));
+            assertThat(bySource).containsOnlyKeys("soc", "drop");
+            assertThat(bySource.get("soc")).hasSize(60).allMatch(e -> e.subject().startsWith("graph advisory"));
+            assertThat(bySource.get("drop")).hasSize(25);
+            assertThat(first).allMatch(e -> e.schemaVersion().equals(Envelope.SCHEMA_VERSION));
+            // the name is in no id: the envelope id is the one a classic fetcher gives the same message
+            assertThat(first).allMatch(e -> e.envelopeId().equals(Envelope.stableId(new EnvelopeSource(
+                    e.source().kind(), e.source().mailbox(), e.source().folder(), e.source().messageId(),
+                    e.source().internetMessageId()))));
+
+            // one more e-mail each; run --once runs every source once and names the one that failed
+            graph.add("inbox-id", now.minusSeconds(10), "graph advisory late");
+            eml(drop, 99);
+            Process once = fetcher(yml, env, "once", dir.resolve("once.log"));
+            assertThat(once.waitFor(90, TimeUnit.SECONDS)).isTrue();
+            String onceLog = log("once.log");
+            assertThat(once.exitValue()).as(onceLog).isEqualTo(ExitCodes.FAILURE);
+            assertThat(onceLog).contains("run --once: 1 of 3 source(s) failed: old-app (")
+                    .doesNotContain(REVOKED_SECRET);
+            List<Envelope> second = GraphFixture.drain(connection, topology.workQueue());
+            assertThat(second).extracting(e -> e.source().name() + ":" + e.subject())
+                    .containsExactlyInAnyOrder("soc:graph advisory late", "drop:late " + 99);
+            assertThat(Files.list(dir.resolve("state")).map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".json")).sorted().toList())
+                    .containsExactly(dropCursor.file().getFileName().toString(), soc.file().getFileName().toString());
+        }
+    }
+
+    @Test
+    void twoGraphSourcesOnOneMailboxShareItsFourRequestBudget(TestBroker broker) throws Exception {
+        try (FakeGraph graph = new FakeGraph(GraphFixture.MAILBOX)) {
+            String prefix = broker.prefix("shared-budget");
+            Topology topology = new Topology(prefix, CommonSettings.RETRY_DELAYS.parse(
+                    CommonSettings.RETRY_DELAYS.defaultValue()));
+            broker.deleteAfterwards(topology);
+            Instant t = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+            for (int i = 0; i < 24; i++) {
+                for (String folder : List.of("inbox-id", "archive-id")) {
+                    graph.add(folder, t.plusSeconds(i), folder + " " + i, new FakeGraph.Attachment(folder + i,
+                            "fileAttachment", "ioc-" + i + ".txt", "text/plain",
+                            ("indicator " + i).repeat(200).getBytes(StandardCharsets.UTF_8), false));
+                }
+            }
+            graph.slowBodies(Duration.ofMillis(100)); // every request stays open a while: the sources overlap
+            Path yml = dir.resolve("config.yml");
+            Files.writeString(yml, String.join("\n",
+                    "pipeline:",
+                    "  rabbitmq_uri: \"" + broker.uri() + "\"",
+                    "  queue_prefix: " + prefix,
+                    "email_intel_microsoft:",
+                    "  tenant_id: " + FakeGraph.TENANT,
+                    "  client_id: 00000000-0000-0000-0000-000000000001",
+                    "  client_secret: " + GOOD_SECRET,
+                    "  graph_base_url: " + graph.baseUrl(),
+                    "  authority_host: " + graph.authorityHost(),
+                    "  attachments_mime_types: text/plain",
+                    "fetcher:",
+                    "  state_dir: " + dir.resolve("state"),
+                    "  sources:",
+                    "    - {name: inbox, type: graph, email_intel_microsoft: {email: " + GraphFixture.MAILBOX + "}}",
+                    "    - {name: archive, type: graph, email_intel_microsoft: {email: " + GraphFixture.MAILBOX
+                            + ", inbox: Archive}}",
+                    ""));
+
+            assertThat(FetcherCommand.execute("run", "--once", "--config", yml.toString())).isEqualTo(ExitCodes.OK);
+
+            assertThat(graph.concurrencyRejections()).as("429 MailboxConcurrency answers").isZero();
+            assertThat(graph.maxConcurrentRequests()).isEqualTo(FakeGraph.MAILBOX_CONCURRENCY);
+            List<Envelope> received = GraphFixture.drain(broker.connect(), topology.workQueue());
+            assertThat(received).hasSize(48);
+            assertThat(received).filteredOn(e -> e.source().name().equals("archive")).hasSize(24)
+                    .allMatch(e -> e.attachments().size() == 1);
+        }
+    }
+
+    private static void eml(Path drop, int i) throws Exception {
+        String subject = i == 99 ? "late " + i : "dropped " + i;
+        Files.writeString(drop.resolve("mail-" + i + ".eml"), "From: Vendor <v@vendor.example>\r\nTo: cti@example.org"
+                + "\r\nSubject: " + subject + "\r\nMessage-ID: <drop-" + i + "@vendor.example>\r\nDate: Mon, 2 Nov 2026 "
+                + "10:00:00 +0000\r\n\r\nbody " + i + "\r\n", StandardCharsets.UTF_8);
+    }
+
+    private Process fetcher(Path yml, Map<String, String> env, String mode, Path log) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(java.toString(),
+                "-Djavax.net.ssl.trustStore=" + System.getProperty("javax.net.ssl.trustStore"),
+                "-Djavax.net.ssl.trustStorePassword=" + System.getProperty("javax.net.ssl.trustStorePassword"),
+                "-Djavax.net.ssl.trustStoreType=" + System.getProperty("javax.net.ssl.trustStoreType"),
+                "-cp", System.getProperty("java.class.path"), FetcherCommand.class.getName(), "run"));
+        if (mode.equals("once")) {
+            command.add("--once");
+        }
+        command.addAll(List.of("--config", yml.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    private String log(String name) throws Exception {
+        return Files.readString(dir.resolve(name));
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static boolean settled(CursorStore store) {
+        try {
+            Optional<CursorState> state = store.load();
+            return state.isPresent() && state.get().caughtUp();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static int sent(EmlCursorStore store) {
+        try {
+            return store.load().size();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+}
