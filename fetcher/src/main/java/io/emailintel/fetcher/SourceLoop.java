@@ -181,17 +181,7 @@ final class SourceLoop {
     private int emlCycle(Connection connection, Topology topology) throws Exception {
         EmlCycle cycle = new EmlCycle(config.get(FetcherSettings.EML_DIR), FetcherRuntime.emlCursorStore(config),
                 new EmlEnvelopes(FetcherRuntime.attachmentPolicy(config), FetcherRuntime.listingFilter(config, metrics)),
-                connection, topology, clock, config.get(FetcherSettings.CONFIRM_TIMEOUT), stop, new EmlCycle.Listener() {
-                    @Override
-                    public void read(Envelope envelope) {
-                        metrics.envelopeRead(envelope);
-                    }
-
-                    @Override
-                    public void confirmed(int count) {
-                        metrics.published(count);
-                    }
-                });
+                connection, topology, clock, config.get(FetcherSettings.CONFIRM_TIMEOUT), stop, new Counting());
         EmlCycle.Outcome outcome = cycle.run();
         synchronized (out) {
             out.println((listed ? "source " + name + ": " : "") + outcome.summary());
@@ -209,22 +199,25 @@ final class SourceLoop {
                 new RawMail(new EmlEnvelopes(FetcherRuntime.attachmentPolicy(config), ListingFilter.none(name))),
                 connection, topology, clock, config.get(FetcherSettings.RELATIVE_IMPORT_START_DATE),
                 config.get(FetcherSettings.SYNC_OVERLAP), config.get(FetcherSettings.CONFIRM_TIMEOUT), stop,
-                new ImapCycle.Listener() {
-                    @Override
-                    public void read(Envelope envelope) {
-                        metrics.envelopeRead(envelope);
-                    }
-
-                    @Override
-                    public void confirmed(int count) {
-                        metrics.published(count);
-                    }
-
-                    @Override
-                    public void confirmLatency(Duration latency) {
-                        metrics.confirmed(latency);
-                    }
-                });
+                new Counting());
         return cycle.run().published();
+    }
+
+    /** What the directory and IMAP cycles report goes to the source's meters. */
+    private final class Counting implements EmlCycle.Listener, ImapCycle.Listener {
+        @Override
+        public void read(Envelope envelope) {
+            metrics.envelopeRead(envelope);
+        }
+
+        @Override
+        public void confirmed(int count) {
+            metrics.published(count);
+        }
+
+        @Override
+        public void confirmLatency(Duration latency) {
+            metrics.confirmed(latency);
+        }
     }
 }

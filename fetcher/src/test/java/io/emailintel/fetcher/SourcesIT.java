@@ -14,6 +14,7 @@ import io.emailintel.fetcher.state.CursorState;
 import io.emailintel.fetcher.state.CursorStore;
 import io.emailintel.model.Envelope;
 import io.emailintel.model.EnvelopeSource;
+import io.emailintel.testing.JavaProcess;
 import io.emailintel.testing.RabbitBrokerExtension;
 import io.emailintel.testing.TestBroker;
 import io.emailintel.topology.Topology;
@@ -28,11 +29,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -75,20 +74,10 @@ class SourcesIT {
                 opsPort = socket.getLocalPort();
             }
             Path yml = dir.resolve("config.yml");
-            Files.writeString(yml, String.join("\n",
+            Files.writeString(yml, String.join("\n", topLevel(broker, prefix, graph, "page_size: 20"),
                     "connector:",
                     "  log_level: info",
                     "  duration_period: PT1H",
-                    "pipeline:",
-                    "  rabbitmq_uri: \"" + broker.uri() + "\"",
-                    "  queue_prefix: " + prefix,
-                    "email_intel_microsoft:",
-                    "  tenant_id: " + FakeGraph.TENANT,
-                    "  client_id: 00000000-0000-0000-0000-000000000001",
-                    "  client_secret: " + GOOD_SECRET,
-                    "  graph_base_url: " + graph.baseUrl(),
-                    "  authority_host: " + graph.authorityHost(),
-                    "  page_size: 20",
                     "ops:",
                     "  port: " + opsPort,
                     "fetcher:",
@@ -116,8 +105,9 @@ class SourcesIT {
             CursorStore soc = new CursorStore(dir.resolve("state"), "soc--", GraphFixture.MAILBOX, "Inbox");
             EmlCursorStore dropCursor = new EmlCursorStore(dir.resolve("state"), "drop--", drop);
 
-            Process process = fetcher(yml, env, "run", dir.resolve("run.log"));
-            try {
+            String runLog;
+            try (JavaProcess process = FetcherProcess.start(dir.resolve("run"), env, "run", "--config",
+                    yml.toString())) {
                 await().atMost(Duration.ofSeconds(90)).until(() -> settled(soc) && sent(dropCursor) == 25);
                 assertThat(process.isAlive()).as("still polling").isTrue();
                 HttpResponse<String> ready = get(opsPort, "/health/ready");
@@ -135,13 +125,9 @@ class SourcesIT {
                         .contains("emailintel_emails_published_total{component=\"fetcher\",source=\"soc\"} 60.0")
                         .contains("emailintel_emails_published_total{component=\"fetcher\",source=\"old-app\"} 0.0")
                         .contains("emailintel_graph_requests_total{component=\"fetcher\",source=\"soc\",status=\"200\"}");
-                process.destroy(); // SIGTERM
-                assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
-                assertThat(process.exitValue()).as(log("run.log")).isZero();
-            } finally {
-                process.destroyForcibly();
+                assertThat(process.stop(Duration.ofSeconds(30))).as("SIGTERM: exit 0").isZero();
+                runLog = process.output();
             }
-            String runLog = log("run.log");
             assertThat(runLog).contains("source old-app (graph): cycle failed").contains("AADSTS7000215")
                     .contains("source old-app: next try in")
                     .doesNotContain(REVOKED_SECRET).doesNotContain(GOOD_SECRET).doesNotContain(FakeGraph.TOKEN);
@@ -164,10 +150,12 @@ class SourcesIT {
             // one more e-mail each; run --once runs every source once and names the one that failed
             graph.add("inbox-id", now.minusSeconds(10), "graph advisory late");
             eml(drop, 99);
-            Process once = fetcher(yml, env, "once", dir.resolve("once.log"));
-            assertThat(once.waitFor(90, TimeUnit.SECONDS)).isTrue();
-            String onceLog = log("once.log");
-            assertThat(once.exitValue()).as(onceLog).isEqualTo(ExitCodes.FAILURE);
+            String onceLog;
+            try (JavaProcess once = FetcherProcess.start(dir.resolve("once"), env, "run", "--once", "--config",
+                    yml.toString())) {
+                assertThat(once.waitFor(Duration.ofSeconds(90))).as(once.output()).isEqualTo(ExitCodes.FAILURE);
+                onceLog = once.output();
+            }
             assertThat(onceLog).contains("run --once: 1 of 3 source(s) failed: old-app (")
                     .doesNotContain(REVOKED_SECRET);
             List<Envelope> second = GraphFixture.drain(connection, topology.workQueue());
@@ -196,17 +184,7 @@ class SourcesIT {
             }
             graph.slowBodies(Duration.ofMillis(100)); // every request stays open a while: the sources overlap
             Path yml = dir.resolve("config.yml");
-            Files.writeString(yml, String.join("\n",
-                    "pipeline:",
-                    "  rabbitmq_uri: \"" + broker.uri() + "\"",
-                    "  queue_prefix: " + prefix,
-                    "email_intel_microsoft:",
-                    "  tenant_id: " + FakeGraph.TENANT,
-                    "  client_id: 00000000-0000-0000-0000-000000000001",
-                    "  client_secret: " + GOOD_SECRET,
-                    "  graph_base_url: " + graph.baseUrl(),
-                    "  authority_host: " + graph.authorityHost(),
-                    "  attachments_mime_types: text/plain",
+            Files.writeString(yml, String.join("\n", topLevel(broker, prefix, graph, "attachments_mime_types: text/plain"),
                     "fetcher:",
                     "  state_dir: " + dir.resolve("state"),
                     "  sources:",
@@ -233,24 +211,19 @@ class SourcesIT {
                 + "10:00:00 +0000\r\n\r\nbody " + i + "\r\n", StandardCharsets.UTF_8);
     }
 
-    private Process fetcher(Path yml, Map<String, String> env, String mode, Path log) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(),
-                "-Djavax.net.ssl.trustStore=" + System.getProperty("javax.net.ssl.trustStore"),
-                "-Djavax.net.ssl.trustStorePassword=" + System.getProperty("javax.net.ssl.trustStorePassword"),
-                "-Djavax.net.ssl.trustStoreType=" + System.getProperty("javax.net.ssl.trustStoreType"),
-                "-cp", System.getProperty("java.class.path"), FetcherCommand.class.getName(), "run"));
-        if (mode.equals("once")) {
-            command.add("--once");
-        }
-        command.addAll(List.of("--config", yml.toString()));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        return pb.start();
-    }
-
-    private String log(String name) throws Exception {
-        return Files.readString(dir.resolve(name));
+    /** The broker, and the Graph app and endpoints every Graph source inherits, plus one more Graph setting. */
+    private static String topLevel(TestBroker broker, String prefix, FakeGraph graph, String graphSetting) {
+        return String.join("\n",
+                "pipeline:",
+                "  rabbitmq_uri: \"" + broker.uri() + "\"",
+                "  queue_prefix: " + prefix,
+                "email_intel_microsoft:",
+                "  tenant_id: " + FakeGraph.TENANT,
+                "  client_id: 00000000-0000-0000-0000-000000000001",
+                "  client_secret: " + GOOD_SECRET,
+                "  graph_base_url: " + graph.baseUrl(),
+                "  authority_host: " + graph.authorityHost(),
+                "  " + graphSetting);
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {
