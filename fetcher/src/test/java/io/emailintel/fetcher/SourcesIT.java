@@ -10,7 +10,6 @@ import io.emailintel.cli.ExitCodes;
 import io.emailintel.config.CommonSettings;
 import io.emailintel.fetcher.eml.EmlCursorStore;
 import io.emailintel.fetcher.fake.FakeGraph;
-import io.emailintel.fetcher.state.CursorState;
 import io.emailintel.fetcher.state.CursorStore;
 import io.emailintel.model.Envelope;
 import io.emailintel.model.EnvelopeSource;
@@ -19,9 +18,6 @@ import io.emailintel.testing.RabbitBrokerExtension;
 import io.emailintel.testing.TestBroker;
 import io.emailintel.topology.Topology;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +27,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -108,9 +103,10 @@ class SourcesIT {
             String runLog;
             try (JavaProcess process = FetcherProcess.start(dir.resolve("run"), env, "run", "--config",
                     yml.toString())) {
-                await().atMost(Duration.ofSeconds(90)).until(() -> settled(soc) && sent(dropCursor) == 25);
+                await().atMost(Duration.ofSeconds(90))
+                        .until(() -> RunCommandIT.settled(soc) && sent(dropCursor) == 25);
                 assertThat(process.isAlive()).as("still polling").isTrue();
-                HttpResponse<String> ready = get(opsPort, "/health/ready");
+                HttpResponse<String> ready = RunCommandIT.get(opsPort, "/health/ready");
                 assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
                 JsonNode checks = new ObjectMapper().readTree(ready.body()).get("checks");
                 assertThat(checks.at("/source:old-app/status").asText()).isEqualTo("DOWN");
@@ -118,9 +114,9 @@ class SourcesIT {
                 assertThat(checks.at("/source:soc/status").asText()).isEqualTo("UP");
                 assertThat(checks.at("/source:drop/status").asText()).isEqualTo("UP");
                 assertThat(checks.at("/broker/status").asText()).isEqualTo("UP");
-                await().atMost(Duration.ofSeconds(10)).until(() -> get(opsPort, "/metrics").body()
+                await().atMost(Duration.ofSeconds(10)).until(() -> RunCommandIT.get(opsPort, "/metrics").body()
                         .contains("emailintel_emails_published_total{component=\"fetcher\",source=\"drop\"} 25.0"));
-                String metrics = get(opsPort, "/metrics").body();
+                String metrics = RunCommandIT.get(opsPort, "/metrics").body();
                 assertThat(metrics)
                         .contains("emailintel_emails_published_total{component=\"fetcher\",source=\"soc\"} 60.0")
                         .contains("emailintel_emails_published_total{component=\"fetcher\",source=\"old-app\"} 0.0")
@@ -224,20 +220,6 @@ class SourcesIT {
                 "  graph_base_url: " + graph.baseUrl(),
                 "  authority_host: " + graph.authorityHost(),
                 "  " + graphSetting);
-    }
-
-    private static HttpResponse<String> get(int port, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static boolean settled(CursorStore store) {
-        try {
-            Optional<CursorState> state = store.load();
-            return state.isPresent() && state.get().caughtUp();
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     private static int sent(EmlCursorStore store) {
