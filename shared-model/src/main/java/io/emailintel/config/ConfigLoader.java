@@ -77,6 +77,10 @@ public final class ConfigLoader {
                 entries.put(setting.key(), parse(setting, t.text(), t.source(), problems));
             } else if (ownKeys.contains(setting.key())
                     || group != null && group.stream().anyMatch(g -> texts.containsKey(g.key()))) {
+                if (setting.required()) {
+                    problems.add(new ConfigProblem(setting.key(), ConfigSource.UNSET,
+                            "required, expected " + setting.type().expected()));
+                }
                 entries.put(setting.key(), setting.defaultValue() == null ? new Config.Entry(setting, null, null,
                         ConfigSource.UNSET) : parse(setting, setting.defaultValue(), ConfigSource.DEFAULT, problems));
             } else {
