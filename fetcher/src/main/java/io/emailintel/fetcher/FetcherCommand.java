@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
 
 /** The fetcher's command line: {@code run} (the default), {@code config show}, … */
 @Command(name = "fetcher", mixinStandardHelpOptions = true, versionProvider = FetcherCommand.Version.class,
-        description = "Reads one Microsoft 365 mailbox folder through Microsoft Graph (read-only) and publishes "
-                + "each e-mail as an envelope to the pipeline queue.",
+        description = "Reads a Microsoft 365 mailbox folder through Microsoft Graph, an IMAP folder or a directory of "
+                + ".eml files (read-only; several of them with fetcher.sources) and publishes each e-mail as an "
+                + "envelope to the pipeline queue.",
         subcommands = {RunCommand.class, StateCommand.class, ResyncCommand.class, RulesCommand.class})
 public final class FetcherCommand implements Runnable {
 

@@ -49,9 +49,14 @@ final class FetcherRuntime {
                 config.get(FetcherSettings.SYNC_OVERLAP), listingFilter(config, metrics));
     }
 
-    /** The triage rules' skip filter, counting into {@code emailintel_emails_filtered_total{rule}}. */
+    /** The triage rules' skip filter of the source, counting into {@code emailintel_emails_filtered_total{rule}}. */
     static ListingFilter listingFilter(Config config, FetcherMetrics metrics) {
-        return new ListingFilter(TriageSettings.rules(config), metrics::filtered);
+        return new ListingFilter(TriageSettings.rules(config), metrics::filtered, FetcherSettings.sourceName(config));
+    }
+
+    /** How a source's cursor file name starts: {@code name--} for a listed source, nothing for the classic one. */
+    static String statePrefix(Config config) {
+        return config.sectionName().map(name -> name + "--").orElse("");
     }
 
     static AttachmentPolicy attachmentPolicy(Config config) {
@@ -61,12 +66,13 @@ final class FetcherRuntime {
     }
 
     static EmlCursorStore emlCursorStore(Config config) {
-        return new EmlCursorStore(config.get(FetcherSettings.STATE_DIR), config.get(FetcherSettings.EML_DIR));
+        return new EmlCursorStore(config.get(FetcherSettings.STATE_DIR), statePrefix(config),
+                config.get(FetcherSettings.EML_DIR));
     }
 
     static CursorStore cursorStore(Config config) {
-        return new CursorStore(config.get(FetcherSettings.STATE_DIR), config.get(FetcherSettings.EMAIL),
-                config.get(FetcherSettings.INBOX));
+        return new CursorStore(config.get(FetcherSettings.STATE_DIR), statePrefix(config),
+                config.get(FetcherSettings.EMAIL), config.get(FetcherSettings.INBOX));
     }
 
     /** The IMAP account: server, TLS, login (a password or an XOAUTH2 token source) and folder. */
@@ -96,6 +102,7 @@ final class FetcherRuntime {
                 port == null ? tls.defaultPort() : port, tls, config.get(FetcherSettings.IMAP_USER),
                 new ImapLogin.Password(""), config.get(FetcherSettings.IMAP_FOLDER), CommonSettings.tlsTrust(config),
                 null);
-        return new ImapCursorStore(config.get(FetcherSettings.STATE_DIR), account.mailbox(), account.folder());
+        return new ImapCursorStore(config.get(FetcherSettings.STATE_DIR), statePrefix(config), account.mailbox(),
+                account.folder());
     }
 }

@@ -252,7 +252,14 @@ final class FetcherSettings {
                     + "xoauth2-client-credentials, none (the refresh token's own) with xoauth2-refresh-token.")
             .build();
 
-    static final List<Setting<?>> OWN = List.of(SOURCE, EML_DIR, IMAP_HOST, IMAP_TLS, IMAP_PORT, IMAP_USER, IMAP_AUTH,
+    static final Setting<String> SOURCES = Setting.builder("fetcher.sources", SourceList.YAML_LIST)
+            .redactWith(SourceList::summary)
+            .description("Several sources in one fetcher: a sources: list under fetcher: in config.yml, each with a "
+                    + "name (a-z, 0-9 and -, at most 32), a type (graph, imap or eml-dir) and that type's settings under "
+                    + "their usual keys (see Several sources). Unset: the one source FETCHER_SOURCE chooses.")
+            .build();
+
+    static final List<Setting<?>> OWN = List.of(SOURCE, SOURCES, EML_DIR, IMAP_HOST, IMAP_TLS, IMAP_PORT, IMAP_USER, IMAP_AUTH,
             IMAP_PASSWORD, IMAP_FOLDER, IMAP_OAUTH_TOKEN_URL, IMAP_OAUTH_CLIENT_ID, IMAP_OAUTH_CLIENT_SECRET,
             IMAP_OAUTH_REFRESH_TOKEN, IMAP_OAUTH_SCOPE, TENANT_ID, CLIENT_ID, CLIENT_SECRET, CLIENT_CERTIFICATE_PATH,
             CLIENT_CERTIFICATE_PASSWORD, EMAIL, INBOX, RELATIVE_IMPORT_START_DATE, ATTACHMENTS_MIME_TYPES,
@@ -260,9 +267,86 @@ final class FetcherSettings {
             AUTHORITY_HOST, PAGE_SIZE, MAX_RETRIES, MAX_RETRY_WAIT, SYNC_MODE, SYNC_OVERLAP, DURATION_PERIOD, CONFIRM_TIMEOUT,
             STATE_DIR, TriageSettings.RULES, TriageSettings.RULES_FILE);
 
+    /**
+     * What each source of a {@link #SOURCES} list sets for itself, never taken from the top level: what it reads (the
+     * mailbox, the IMAP account, the directory) and how it logs in there.
+     */
+    static final List<Setting<?>> PER_SOURCE = List.of(SOURCE, EML_DIR, IMAP_HOST, IMAP_PORT, IMAP_USER, IMAP_AUTH,
+            IMAP_PASSWORD, IMAP_FOLDER, IMAP_OAUTH_REFRESH_TOKEN, EMAIL, INBOX);
+
+    /**
+     * What a source of the list may set and otherwise takes from the top level, each group as a whole: the app
+     * registration (tenant, client id and its secret or certificate: a source that sets one of them sets its own
+     * registration), the OAuth client of IMAP refresh tokens, and one setting each for the rest.
+     */
+    static final List<List<Setting<?>>> INHERITED = List.of(
+            List.of(TENANT_ID, CLIENT_ID, CLIENT_SECRET, CLIENT_CERTIFICATE_PATH, CLIENT_CERTIFICATE_PASSWORD),
+            List.of(IMAP_OAUTH_TOKEN_URL, IMAP_OAUTH_CLIENT_ID, IMAP_OAUTH_CLIENT_SECRET, IMAP_OAUTH_SCOPE),
+            List.of(IMAP_TLS), List.of(RELATIVE_IMPORT_START_DATE), List.of(ATTACHMENTS_MIME_TYPES),
+            List.of(ATTACHMENTS_MAX_BYTES), List.of(ATTACHMENTS_MAX_TOTAL_BYTES), List.of(INCLUDE_INLINE_ATTACHMENTS),
+            List.of(GRAPH_BASE_URL), List.of(AUTHORITY_HOST), List.of(PAGE_SIZE), List.of(MAX_RETRIES),
+            List.of(MAX_RETRY_WAIT), List.of(SYNC_MODE), List.of(SYNC_OVERLAP), List.of(DURATION_PERIOD),
+            List.of(CONFIRM_TIMEOUT));
+
+    /** The top level of a configuration with a sources list: its own source settings do not apply. */
+    static boolean listsSources(Config config) {
+        return config.get(SOURCES) != null && config.sectionName().isEmpty();
+    }
+
+    /** The sources this configuration runs: its list, or itself as the one classic source. */
+    static List<Config> sources(Config config) {
+        return config.sections().isEmpty() ? List.of(config) : List.copyOf(config.sections().values());
+    }
+
+    /**
+     * The sources a command works on: {@code name} when given, else every one ({@code all}) or the only one.
+     *
+     * @throws IllegalArgumentException naming the configured sources when {@code name} is none of them, or when
+     *                                  several are configured, none is named and the command needs one
+     */
+    static List<Config> select(Config config, String name, boolean all) {
+        List<Config> sources = sources(config);
+        List<String> names = sources.stream().map(FetcherSettings::sourceName).toList();
+        if (name != null) {
+            for (Config source : sources) {
+                if (sourceName(source).equals(name)) {
+                    return List.of(source);
+                }
+            }
+            throw new IllegalArgumentException("--source " + name + ": no such source; configured: "
+                    + String.join(", ", names));
+        }
+        if (sources.size() > 1 && !all) {
+            throw new IllegalArgumentException(sources.size() + " sources are configured (" + String.join(", ", names)
+                    + "): name one with --source");
+        }
+        return sources;
+    }
+
+    /** The source's name: from the list, or {@code default} for the one classic source. */
+    static String sourceName(Config source) {
+        return source.sectionName().orElse(io.emailintel.model.EnvelopeSource.DEFAULT_NAME);
+    }
+
+    /** With a sources list, a top-level mailbox, account or directory would be read by nobody: say so. */
+    static final ConfigRule LIST_OR_CLASSIC = config -> {
+        if (!listsSources(config)) {
+            return List.of();
+        }
+        List<ConfigProblem> problems = new ArrayList<>();
+        for (Setting<?> s : PER_SOURCE) {
+            ConfigSource source = config.sourceOf(s);
+            if (source.kind() != ConfigSource.Kind.DEFAULT && source.kind() != ConfigSource.Kind.UNSET) {
+                problems.add(new ConfigProblem(s.key(), source, "FETCHER_SOURCES lists the sources, and this setting "
+                        + "is not taken from the top level: set it in the source that needs it"));
+            }
+        }
+        return problems;
+    };
+
     /** Exactly one credential: a client secret or a client certificate. */
     static final ConfigRule ONE_CREDENTIAL = config -> {
-        if (!isGraph(config) && !usesAzureApp(config)) {
+        if (listsSources(config) || !isGraph(config) && !usesAzureApp(config)) {
             return List.of();
         }
         boolean secret = config.get(CLIENT_SECRET) != null;
@@ -294,12 +378,15 @@ final class FetcherSettings {
 
     /** Each source needs its own settings: the Graph app and mailbox, the IMAP account, or the directory. */
     static final ConfigRule SOURCE_NEEDS_ITS_SETTINGS = config -> {
+        if (listsSources(config)) {
+            return List.of();
+        }
         List<ConfigProblem> problems = new ArrayList<>();
         List<Setting<?>> needed = isGraph(config) ? List.of(TENANT_ID, CLIENT_ID, EMAIL)
                 : isImap(config) ? imapNeeds(config) : List.of(EML_DIR);
         for (Setting<?> s : needed) {
             if (config.get(s) == null) {
-                String why = "FETCHER_SOURCE is " + config.get(SOURCE)
+                String why = (config.sectionName().isPresent() ? "type is " : "FETCHER_SOURCE is ") + config.get(SOURCE)
                         + (isImap(config) ? ", IMAP_AUTH is " + config.get(IMAP_AUTH) : "");
                 problems.add(new ConfigProblem(s.key(), ConfigSource.UNSET, "required (" + why + "), expected "
                         + s.type().expected()));
@@ -319,7 +406,7 @@ final class FetcherSettings {
     }
 
     static ConfigSchema schema() {
-        return CommonSettings.schema("fetcher", OWN, List.of(SOURCE_NEEDS_ITS_SETTINGS, ONE_CREDENTIAL,
-                TriageSettings.RULES_VALID));
+        return CommonSettings.schema("fetcher", OWN, List.of(LIST_OR_CLASSIC, SOURCE_NEEDS_ITS_SETTINGS, ONE_CREDENTIAL,
+                TriageSettings.RULES_VALID)).withSections(new SourceList());
     }
 }

@@ -50,6 +50,10 @@ final class ResyncCommand implements Callable<Integer> {
     @Option(names = "--until", paramLabel = "DATE", description = "End of the window (exclusive); default: now.")
     String until;
 
+    @Option(names = "--source", paramLabel = "NAME",
+            description = "The Graph source to replay (required when fetcher.sources lists several).")
+    String source;
+
     @Spec
     CommandSpec spec;
 
@@ -57,17 +61,23 @@ final class ResyncCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Instant from = instant(since, "--since");
         Instant to = until == null ? null : instant(until, "--until");
-        Config config = options.load(FetcherSettings.schema());
+        Config top = options.load(FetcherSettings.schema());
+        Config config = StateCommand.pick(spec, top, source, false).get(0);
         if (!FetcherSettings.isGraph(config)) {
-            throw new ParameterException(spec.commandLine(), "resync reads Microsoft Graph; with FETCHER_SOURCE="
-                    + config.get(FetcherSettings.SOURCE) + ", run `fetcher state reset` to send the "
-                    + (FetcherSettings.isImap(config) ? "look-back period" : "directory") + " again");
+            throw new ParameterException(spec.commandLine(), "resync reads Microsoft Graph; with "
+                    + (config.sectionName().isPresent() ? "source " + FetcherSettings.sourceName(config) + " of type "
+                            : "FETCHER_SOURCE=") + config.get(FetcherSettings.SOURCE) + ", run `fetcher state reset"
+                    + (config.sectionName().isPresent() ? " --source " + FetcherSettings.sourceName(config) : "")
+                    + "` to send the " + (FetcherSettings.isImap(config) ? "look-back period" : "directory")
+                    + " again");
         }
-        Logging.configure(config);
+        Logging.configure(top);
         Clock clock = Clock.systemUTC();
         PrintWriter out = spec.commandLine().getOut();
+        FetcherMetrics metrics = new FetcherMetrics(OpsServer.newRegistry("fetcher"));
         GraphMailbox mailbox = FetcherRuntime.mailbox(config, FetcherRuntime.credential(config), Sleeper.SYSTEM,
-                clock, new FetcherMetrics(OpsServer.newRegistry("fetcher")));
+                clock, config.sectionName().isPresent() ? metrics.forSource(FetcherSettings.sourceName(config))
+                        : metrics);
         Topology topology = CommonSettings.topology(config);
         String cycleId = "resync-" + UUID.randomUUID();
         int published = 0;

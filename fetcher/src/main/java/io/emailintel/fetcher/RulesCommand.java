@@ -6,6 +6,7 @@ import io.emailintel.config.CommonSettings;
 import io.emailintel.config.Config;
 import io.emailintel.fetcher.eml.EmlEnvelopes;
 import io.emailintel.model.Envelope;
+import io.emailintel.model.EnvelopeSource;
 import io.emailintel.model.EnvelopeCodec;
 import io.emailintel.model.EnvelopeHeader;
 import io.emailintel.triage.MailFacts;
@@ -56,6 +57,11 @@ final class RulesCommand implements Runnable {
                 description = "Write the envelope, for: ingester rules test --envelope FILE.json")
         Path envelopeOut;
 
+        @Option(names = "--source", paramLabel = "NAME",
+                description = "Decide as for an e-mail of the listed source NAME (rules matching source); "
+                        + "default: the classic source, default.")
+        String source;
+
         @Spec
         CommandSpec spec;
 
@@ -65,7 +71,8 @@ final class RulesCommand implements Runnable {
                     List.of(TriageSettings.RULES_VALID)));
             Rules rules = TriageSettings.rules(config);
             EmlEnvelopes envelopes = new EmlEnvelopes(FetcherRuntime.attachmentPolicy(config));
-            Envelope e = envelopes.envelopeOf(file, Clock.systemUTC().instant());
+            Envelope e = envelopes.envelopeOf(file, Clock.systemUTC().instant())
+                    .withSourceName(source == null ? EnvelopeSource.DEFAULT_NAME : source);
             PrintWriter out = spec.commandLine().getOut();
             MailFacts facts = MailFacts.of(e);
             out.println("e-mail:         " + (e.subject().isBlank() ? "(no subject)" : e.subject()) + " — from "

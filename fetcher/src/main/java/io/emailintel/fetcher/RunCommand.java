@@ -8,17 +8,6 @@ import io.emailintel.cli.ExitCodes;
 import io.emailintel.cli.Logging;
 import io.emailintel.config.CommonSettings;
 import io.emailintel.config.Config;
-import io.emailintel.fetcher.eml.EmlCycle;
-import io.emailintel.fetcher.eml.EmlEnvelopes;
-import io.emailintel.fetcher.eml.RawMail;
-import io.emailintel.fetcher.imap.ImapAccount;
-import io.emailintel.fetcher.imap.ImapCycle;
-import io.emailintel.fetcher.imap.ImapFolderNotFoundException;
-import io.emailintel.fetcher.graph.FolderPath;
-import io.emailintel.fetcher.graph.GraphMailbox;
-import io.emailintel.fetcher.graph.Sleeper;
-import io.emailintel.fetcher.state.CorruptStateException;
-import io.emailintel.fetcher.state.CursorStore;
 import io.emailintel.ops.Health;
 import io.emailintel.ops.OpsServer;
 import io.emailintel.ops.QueueDepths;
@@ -27,9 +16,14 @@ import io.emailintel.topology.BrokerStartup;
 import io.emailintel.topology.Topology;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,8 +38,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code run}: validate the configuration, declare the pipeline, then one fetch cycle every
- * {@code CONNECTOR_DURATION_PERIOD}. SIGTERM (or SIGINT) finishes the page in hand, waits for its confirms,
- * commits the cursor and exits 0.
+ * {@code CONNECTOR_DURATION_PERIOD}, for each source of a {@code fetcher.sources} list on its own thread
+ * ({@link SourceLoop}). SIGTERM (or SIGINT) finishes the page in hand, waits for its confirms, commits the cursor
+ * and exits 0.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Poll the mailbox (the default command).")
 final class RunCommand implements Callable<Integer> {
@@ -54,21 +49,18 @@ final class RunCommand implements Callable<Integer> {
     /** Connecting at start-up: 15 s, 30 s, 1 min, … at most 5 min between tries. */
     private static final RetryPolicy BROKER_RETRY = RetryPolicy.exponential(Duration.ofSeconds(15),
             Duration.ofMinutes(5));
-    /** After a failed cycle: the same back-off, never longer than the period. */
-    private static final RetryPolicy CYCLE_RETRY = BROKER_RETRY;
 
     @Mixin
     ConfigOptions options;
 
-    @Option(names = "--once", description = "Run one fetch cycle and exit: 0 on success, 1 on failure.")
+    @Option(names = "--once", description = "Run one fetch cycle of every source and exit: 0 on success, 1 when "
+            + "one failed (each failed source is named).")
     boolean once;
 
     @Spec
     CommandSpec spec;
 
     private final AtomicBoolean stop = new AtomicBoolean();
-    /** Built once: it holds the cached OAuth token. */
-    private ImapAccount imapAccount;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Override
@@ -81,38 +73,90 @@ final class RunCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = OpsServer.newRegistry("fetcher");
         FetcherMetrics metrics = new FetcherMetrics(registry);
-        Health health = new Health().require("broker", "not connected yet").require("last-cycle", "no cycle yet");
+        Health health = new Health().require("broker", "not connected yet");
+        List<SourceLoop> sources = new ArrayList<>();
+        for (Config source : FetcherSettings.sources(config)) {
+            health.require(SourceLoop.checkName(source), "no cycle yet");
+            sources.add(new SourceLoop(source, metrics, health, clock, stop::get, spec.commandLine().getOut()));
+        }
+        boolean listed = !config.sections().isEmpty();
         Integer opsPort = config.get(CommonSettings.OPS_PORT);
         try (OpsServer ops = opsPort == null ? null : OpsServer.start(opsPort, registry, health)) {
             if (ops != null) {
                 log.info("operations endpoint on port {}", ops.port());
             }
-            boolean graph = FetcherSettings.isGraph(config);
-            GraphMailbox mailbox = graph ? FetcherRuntime.mailbox(config, FetcherRuntime.credential(config),
-                    Sleeper.SYSTEM, clock, metrics) : null;
-            CursorStore store = graph ? FetcherRuntime.cursorStore(config) : null;
-            Duration period = config.get(FetcherSettings.DURATION_PERIOD);
+            if (!listed) {
+                sources.get(0).prepare(); // the classic source: a bad Graph setting ends the process before the broker
+            } else {
+                log.info("{} source(s): {}", sources.size(), String.join(", ", sources.stream().map(SourceLoop::name)
+                        .toList()));
+            }
             Connection connection = connectAndDeclare(config, health, topology);
             if (connection == null) {
                 return ExitCodes.OK; // stopped while waiting for the broker
             }
             try (connection; QueueDepths depths = new QueueDepths(connection, topology, registry, 15_000)) {
-                int failures = 0;
-                while (!stop.get()) {
-                    boolean ok = cycle(config, mailbox, store, connection, topology, clock, metrics, health);
+                if (!listed) {
+                    SourceLoop source = sources.get(0);
                     if (once) {
-                        return ok ? ExitCodes.OK : ExitCodes.FAILURE;
+                        return source.cycle(connection, topology) ? ExitCodes.OK : ExitCodes.FAILURE;
                     }
-                    failures = ok ? 0 : failures + 1;
-                    Duration wait = ok ? period : backoff(failures, period);
-                    if (stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                        break;
+                    source.run(connection, topology, stopped);
+                } else {
+                    int code = runAll(sources, connection, topology);
+                    if (once) {
+                        return code;
                     }
                 }
             }
         }
         log.info("stopped");
         return ExitCodes.OK;
+    }
+
+    /**
+     * Every listed source on a thread of its own, until a stop ({@code run}) or after one cycle each
+     * ({@code run --once}: exit 1 naming every source that failed).
+     */
+    private int runAll(List<SourceLoop> sources, Connection connection, Topology topology)
+            throws InterruptedException {
+        Map<SourceLoop, Boolean> outcome = new ConcurrentHashMap<>();
+        List<Thread> threads = new ArrayList<>();
+        for (SourceLoop source : sources) {
+            Thread t = new Thread(() -> {
+                try {
+                    if (once) {
+                        outcome.put(source, source.cycle(connection, topology));
+                    } else {
+                        source.run(connection, topology, stopped);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException | Error e) {
+                    log.error("source {} stopped: {}", source.name(), Cli.describe(e), e);
+                }
+            }, "source-" + source.name());
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        List<String> failed = new ArrayList<>();
+        for (SourceLoop source : sources) {
+            if (once && !Boolean.TRUE.equals(outcome.get(source))) {
+                failed.add(source.name() + " (" + (source.lastFailure() == null ? "stopped"
+                        : source.lastFailure()) + ")");
+            }
+        }
+        if (failed.isEmpty()) {
+            return ExitCodes.OK;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("run --once: " + failed.size() + " of " + sources.size() + " source(s) failed: "
+                + String.join("; ", failed));
+        err.flush();
+        return ExitCodes.FAILURE;
     }
 
     /**
@@ -156,111 +200,6 @@ final class RunCommand implements Callable<Integer> {
             }
             throw e;
         }
-    }
-
-    private boolean cycle(Config config, GraphMailbox mailbox, CursorStore store, Connection connection,
-                          Topology topology, Clock clock, FetcherMetrics metrics, Health health) {
-        if (FetcherSettings.isImap(config)) {
-            return imapCycle(config, connection, topology, clock, metrics, health);
-        }
-        if (mailbox == null) {
-            return emlCycle(config, connection, topology, clock, metrics, health);
-        }
-        FetchCycle cycle = new FetchCycle(mailbox, store, connection, topology, clock,
-                config.get(FetcherSettings.EMAIL), config.get(FetcherSettings.INBOX),
-                config.get(FetcherSettings.RELATIVE_IMPORT_START_DATE), config.get(FetcherSettings.SYNC_OVERLAP),
-                config.get(FetcherSettings.CONFIRM_TIMEOUT), stop::get, metrics);
-        return pass("fetch", clock, health, () -> {
-            int published = cycle.run().published();
-            int filtered = mailbox.filter().takeCount();
-            if (filtered > 0) {
-                log.info("fetch cycle: {} e-mail(s) filtered by triage rules", filtered);
-            }
-            return published;
-        });
-    }
-
-    /** One pass over FETCHER_EML_DIR; the summary goes to standard output as well as to the log. */
-    private boolean emlCycle(Config config, Connection connection, Topology topology, Clock clock,
-                             FetcherMetrics metrics, Health health) {
-        EmlCycle cycle = new EmlCycle(config.get(FetcherSettings.EML_DIR), config.get(FetcherSettings.STATE_DIR),
-                new EmlEnvelopes(FetcherRuntime.attachmentPolicy(config), FetcherRuntime.listingFilter(config, metrics)),
-                connection, topology, clock,
-                config.get(FetcherSettings.CONFIRM_TIMEOUT), stop::get, new EmlCycle.Listener() {
-                    @Override
-                    public void read(io.emailintel.model.Envelope envelope) {
-                        metrics.envelopeRead(envelope);
-                    }
-
-                    @Override
-                    public void confirmed(int count) {
-                        metrics.published(count);
-                    }
-                });
-        return pass("eml", clock, health, () -> {
-            EmlCycle.Outcome outcome = cycle.run();
-            spec.commandLine().getOut().println(outcome.summary());
-            spec.commandLine().getOut().flush();
-            return outcome.published();
-        });
-    }
-
-    /** One pass over the IMAP folder (read-only), from the UID the broker last confirmed. */
-    private boolean imapCycle(Config config, Connection connection, Topology topology, Clock clock,
-                              FetcherMetrics metrics, Health health) {
-        if (imapAccount == null) {
-            imapAccount = FetcherRuntime.imapAccount(config, clock);
-        }
-        ImapCycle cycle = new ImapCycle(imapAccount, FetcherRuntime.imapCursorStore(config),
-                new RawMail(new EmlEnvelopes(FetcherRuntime.attachmentPolicy(config))), connection, topology, clock,
-                config.get(FetcherSettings.RELATIVE_IMPORT_START_DATE), config.get(FetcherSettings.SYNC_OVERLAP),
-                config.get(FetcherSettings.CONFIRM_TIMEOUT), stop::get, new ImapCycle.Listener() {
-                    @Override
-                    public void read(io.emailintel.model.Envelope envelope) {
-                        metrics.envelopeRead(envelope);
-                    }
-
-                    @Override
-                    public void confirmed(int count) {
-                        metrics.published(count);
-                    }
-
-                    @Override
-                    public void confirmLatency(Duration latency) {
-                        metrics.confirmed(latency);
-                    }
-                });
-        return pass("imap", clock, health, () -> cycle.run().published());
-    }
-
-    /** A cycle: it returns how many e-mails it published. */
-    private interface Pass {
-        int run() throws Exception;
-    }
-
-    /** Runs a cycle, reports it to readiness; only what no retry can fix ends the process. */
-    private boolean pass(String kind, Clock clock, Health health, Pass pass) {
-        try {
-            int published = pass.run();
-            health.up("last-cycle", "ok at " + clock.instant() + ", " + published + " published");
-            return true;
-        } catch (FolderPath.FolderNotFoundException | ImapFolderNotFoundException | CorruptStateException e) {
-            throw e; // nothing a retry can fix: stop with the message
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stop.set(true);
-            return false;
-        } catch (Exception e) {
-            health.down("last-cycle", "failed at " + clock.instant() + ": " + e.getClass().getSimpleName());
-            log.error("{} cycle failed, the cursor stays where it was: {}", kind, Cli.describe(e));
-            log.debug("{} cycle failure", kind, e);
-            return false;
-        }
-    }
-
-    /** Waits after a failed cycle: 15 s, 30 s, 1 min, … at most 5 min and never longer than the period. */
-    static Duration backoff(int failures, Duration period) {
-        return CYCLE_RETRY.cappedAt(period).delayAfter(failures);
     }
 
     // sun.misc.Signal: the JDK's only way to turn SIGTERM into a graceful stop that exits 0 (a shutdown hook

@@ -6,16 +6,31 @@ import io.emailintel.config.Config;
 import io.emailintel.fetcher.eml.EmlCursorStore;
 import io.emailintel.fetcher.imap.ImapCursorStore;
 import io.emailintel.fetcher.state.CursorStore;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code state show} and {@code state reset}: the cursor of the configured mailbox folder. */
+/**
+ * {@code state show} and {@code state reset}: the cursor of the configured mailbox folder, or of each source of a
+ * {@code fetcher.sources} list ({@code --source NAME}).
+ */
 @Command(name = "state", mixinStandardHelpOptions = true, description = "Show or reset the fetcher's cursor.",
         subcommands = {StateCommand.Show.class, StateCommand.Reset.class})
 final class StateCommand {
+
+    /** The sources named on the command line, or a usage error that lists the configured ones. */
+    static List<Config> pick(CommandSpec spec, Config config, String source, boolean all) {
+        try {
+            return FetcherSettings.select(config, source, all);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Print the cursor file.")
     static final class Show implements Callable<Integer> {
@@ -24,9 +39,25 @@ final class StateCommand {
         @Spec
         CommandSpec spec;
 
+        @Option(names = "--source", paramLabel = "NAME",
+                description = "The source (with fetcher.sources); default: every source.")
+        String source;
+
         @Override
         public Integer call() {
-            Config config = options.load(FetcherSettings.schema());
+            Config top = options.load(FetcherSettings.schema());
+            List<Config> sources = pick(spec, top, source, true);
+            for (Config config : sources) {
+                if (sources.size() > 1 || config.sectionName().isPresent()) {
+                    spec.commandLine().getOut().println("## source " + FetcherSettings.sourceName(config) + " ("
+                            + config.get(FetcherSettings.SOURCE) + ")");
+                }
+                show(config);
+            }
+            return ExitCodes.OK;
+        }
+
+        private void show(Config config) {
             var out = spec.commandLine().getOut();
             if (FetcherSettings.isImap(config)) {
                 ImapCursorStore imap = FetcherRuntime.imapCursorStore(config);
@@ -39,7 +70,7 @@ final class StateCommand {
                     out.println("# " + imap.file());
                     out.println(imapText.get());
                 }
-                return ExitCodes.OK;
+                return;
             }
             if (!FetcherSettings.isGraph(config)) {
                 EmlCursorStore eml = FetcherRuntime.emlCursorStore(config);
@@ -52,19 +83,18 @@ final class StateCommand {
                     out.println("# " + eml.file());
                     out.println(emlText.get());
                 }
-                return ExitCodes.OK;
+                return;
             }
             CursorStore store = FetcherRuntime.cursorStore(config);
             var text = store.text();
             if (text.isEmpty()) {
                 out.println("no state yet at " + store.file() + ": the next run imports e-mails received within "
                         + config.get(FetcherSettings.RELATIVE_IMPORT_START_DATE));
-                return ExitCodes.OK;
+                return;
             }
             store.load(); // fails with a clear message when the file is corrupt
             out.println("# " + store.file());
             out.println(text.get());
-            return ExitCodes.OK;
         }
     }
 
@@ -78,9 +108,13 @@ final class StateCommand {
         @Spec
         CommandSpec spec;
 
+        @Option(names = "--source", paramLabel = "NAME",
+                description = "The source whose cursor to delete (required when fetcher.sources lists several).")
+        String source;
+
         @Override
         public Integer call() {
-            Config config = options.load(FetcherSettings.schema());
+            Config config = pick(spec, options.load(FetcherSettings.schema()), source, false).get(0);
             boolean graph = FetcherSettings.isGraph(config);
             java.nio.file.Path file;
             boolean deleted;

@@ -69,4 +69,28 @@ class GraphListingFilterTest {
         // the listing asked for the headers the header rules need
         assertThat(graph.requests()).anyMatch(r -> r.query() != null && r.query().contains("internetMessageHeaders"));
     }
+
+    @Test
+    void aSourceRuleFiltersTheListingOfThatSourceOnlyAndItsEnvelopesCarryTheName() throws Exception {
+        Instant t = Instant.now().minus(Duration.ofHours(2));
+        graph.add("inbox-id", t, FakeGraph.Content.of("Digest").withFrom("Vendor", "news@vendor.example"));
+        var rules = RulesParser.parse(new Yaml().load("[{name: archive-digests, match: {source: archive, "
+                + "subject: digest}, skip: true}]"));
+        var client = GraphClients.client(URI.create(graph.baseUrl()), GraphFixture.staticToken(), 3,
+                Duration.ofMinutes(1), d -> { }, Clock.systemUTC());
+        List<String> counted = new ArrayList<>();
+        for (String source : List.of("archive", "soc")) {
+            GraphMailbox mailbox = new GraphMailbox(client, graph.baseUrl(), GraphFixture.MAILBOX, "Inbox", 10, 10,
+                    new AttachmentPolicy(List.of("application/pdf"), 1 << 20, 1 << 20, false), Clock.systemUTC(),
+                    new ListingFilter(rules, counted::add, source));
+            Mailbox.Item item = mailbox.listSince(t.minusSeconds(60)).items().get(0);
+            Optional<Envelope> envelope = mailbox.envelope(item, "cycle");
+            if (source.equals("archive")) {
+                assertThat(envelope).as("filtered in the archive source").isEmpty();
+            } else {
+                assertThat(envelope).hasValueSatisfying(e -> assertThat(e.source().name()).isEqualTo("soc"));
+            }
+        }
+        assertThat(counted).containsExactly("archive-digests");
+    }
 }

@@ -105,13 +105,13 @@ class RunCommandIT {
         }
     }
 
-    private static java.net.http.HttpResponse<String> get(int port, String path) throws Exception {
+    static java.net.http.HttpResponse<String> get(int port, String path) throws Exception {
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
-    private static boolean settled(CursorStore store) {
+    static boolean settled(CursorStore store) {
         try {
             Optional<CursorState> state = store.load();
             return state.isPresent() && state.get().caughtUp();

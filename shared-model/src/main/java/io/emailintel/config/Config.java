@@ -1,6 +1,7 @@
 package io.emailintel.config;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -29,10 +30,38 @@ public final class Config {
 
     private final ConfigSchema schema;
     private final Map<String, Entry> entries;
+    private final String sectionName;
+    private final Map<String, Config> sections;
 
     Config(ConfigSchema schema, Map<String, Entry> entries) {
+        this(schema, entries, null, Map.of());
+    }
+
+    private Config(ConfigSchema schema, Map<String, Entry> entries, String sectionName, Map<String, Config> sections) {
         this.schema = schema;
         this.entries = new LinkedHashMap<>(entries);
+        this.sectionName = sectionName;
+        this.sections = Collections.unmodifiableMap(new LinkedHashMap<>(sections));
+    }
+
+    /** The same configuration as the section {@code name} of another one. */
+    Config asSection(String name) {
+        return new Config(schema, entries, name, Map.of());
+    }
+
+    /** The same configuration with its sections. */
+    Config withSections(Map<String, Config> named) {
+        return new Config(schema, entries, sectionName, named);
+    }
+
+    /** The section's name when this is one of a configuration's {@link #sections()}, else empty. */
+    public Optional<String> sectionName() {
+        return Optional.ofNullable(sectionName);
+    }
+
+    /** The named sections ({@link ConfigSchema#sections()}), in order; empty when the configuration lists none. */
+    public Map<String, Config> sections() {
+        return sections;
     }
 
     public ConfigSchema schema() {
@@ -71,7 +100,8 @@ public final class Config {
 
     /** A copy with some values replaced (tests, or a command-line override); values are re-validated. */
     public Config with(Map<String, String> overrides) {
-        return ConfigLoader.override(this, overrides);
+        Config changed = ConfigLoader.override(this, overrides);
+        return sectionName == null ? changed.withSections(sections) : changed.asSection(sectionName);
     }
 
     @Override

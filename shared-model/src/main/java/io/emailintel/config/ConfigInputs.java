@@ -91,6 +91,13 @@ public record ConfigInputs(Map<String, String> yaml, Path yamlFile, Map<String, 
         return flat;
     }
 
+    /** A YAML mapping (as SnakeYAML loads it) as dotted key → text, the way {@code config.yml} is read. */
+    public static Map<String, String> flatten(Map<?, ?> tree) {
+        Map<String, String> flat = new LinkedHashMap<>();
+        flatten("", tree, flat);
+        return flat;
+    }
+
     private static void flatten(String prefix, Map<?, ?> map, Map<String, String> out) {
         for (Map.Entry<?, ?> e : map.entrySet()) {
             String key = prefix + e.getKey();

@@ -2,10 +2,12 @@ package io.emailintel.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The effective configuration as a table for {@code config show}: every key, its environment name, its
- * value (secrets as {@code ****}) and the source that won.
+ * value (secrets as {@code ****}) and the source that won; then, for each named section (the fetcher's sources), what
+ * it sets differently, with the environment variable that sets it there.
  */
 public final class ConfigReport {
 
@@ -14,11 +16,34 @@ public final class ConfigReport {
 
     public static String render(Config config) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"KEY", "ENV", "VALUE", "SOURCE"});
         for (Config.Entry e : config.entries()) {
-            rows.add(new String[] {e.setting().key(), e.setting().env(),
-                    e.text() == null ? "(not set)" : e.displayValue(), e.source().toString()});
+            rows.add(row(e, e.setting().env()));
         }
+        StringBuilder out = new StringBuilder(table(rows));
+        ConfigSections sections = config.schema().sections();
+        config.sections().forEach((name, section) -> {
+            List<String[]> own = new ArrayList<>();
+            for (Config.Entry e : section.entries()) {
+                Config.Entry top = config.entry(e.setting());
+                if (!e.source().equals(top.source()) || !Objects.equals(e.text(), top.text())) {
+                    own.add(row(e, sections.envName(name, e.setting())));
+                }
+            }
+            out.append(System.lineSeparator()).append(sections.noun()).append(' ').append(name)
+                    .append(" (the settings above, except:)").append(System.lineSeparator()).append(table(own));
+        });
+        return out.toString();
+    }
+
+    private static String[] row(Config.Entry e, String env) {
+        return new String[] {e.setting().key(), env, e.text() == null ? "(not set)" : e.displayValue(),
+                e.source().toString()};
+    }
+
+    private static String table(List<String[]> entries) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"KEY", "ENV", "VALUE", "SOURCE"});
+        rows.addAll(entries);
         int[] width = new int[4];
         for (String[] row : rows) {
             for (int i = 0; i < 4; i++) {

@@ -13,8 +13,10 @@ import java.util.Set;
  * @param component the process name, e.g. {@code fetcher}
  * @param settings  the settings, in documentation order
  * @param rules     cross-setting checks
+ * @param sections  named sections with their own values of some settings, or null when there are none
  */
-public record ConfigSchema(String component, List<Setting<?>> settings, List<ConfigRule> rules) {
+public record ConfigSchema(String component, List<Setting<?>> settings, List<ConfigRule> rules,
+                           ConfigSections sections) {
 
     public ConfigSchema {
         settings = List.copyOf(settings);
@@ -29,12 +31,22 @@ public record ConfigSchema(String component, List<Setting<?>> settings, List<Con
         }
     }
 
+    /** A schema without sections. */
+    public ConfigSchema(String component, List<Setting<?>> settings, List<ConfigRule> rules) {
+        this(component, settings, rules, null);
+    }
+
+    /** This schema with named sections. */
+    public ConfigSchema withSections(ConfigSections named) {
+        return new ConfigSchema(component, settings, rules, named);
+    }
+
     /** This schema plus more settings and rules. */
     public ConfigSchema with(List<Setting<?>> more, List<ConfigRule> moreRules) {
         List<Setting<?>> s = new ArrayList<>(settings);
         s.addAll(more);
         List<ConfigRule> r = new ArrayList<>(rules);
         r.addAll(moreRules);
-        return new ConfigSchema(component, s, r);
+        return new ConfigSchema(component, s, r, sections);
     }
 }

@@ -42,9 +42,10 @@ public record Envelope(String schemaVersion, String envelopeId, EnvelopeSource s
 
     /**
      * The schema version this code writes. 1.1 added the optional {@code headers} and {@code originalSender}; a 1.0
-     * reader ignores them, and a 1.0 envelope reads here with both empty.
+     * reader ignores them, and a 1.0 envelope reads here with both empty. 1.2 added {@code source.name}, the
+     * fetcher's name for the source; an older envelope reads with it empty.
      */
-    public static final String SCHEMA_VERSION = "1.1";
+    public static final String SCHEMA_VERSION = "1.2";
     /** The major version this code reads. */
     public static final int SCHEMA_MAJOR = 1;
 
@@ -73,6 +74,13 @@ public record Envelope(String schemaVersion, String envelopeId, EnvelopeSource s
                 newBody, newAttachments, newSkipped, fetchCycleId, fetchedAt, headers, originalSender);
     }
 
+    /** The same e-mail under the fetcher's name for its source; the envelope id does not change. */
+    public Envelope withSourceName(String sourceName) {
+        return new Envelope(schemaVersion, envelopeId, source.withName(sourceName), subject, from, sender, recipients,
+                sentAt, receivedAt, body, attachments, skippedAttachments, fetchCycleId, fetchedAt, headers,
+                originalSender);
+    }
+
     /** The values of a header, matched case-insensitively, in message order. */
     public List<String> header(String name) {
         List<String> values = new ArrayList<>();
@@ -93,7 +101,8 @@ public record Envelope(String schemaVersion, String envelopeId, EnvelopeSource s
     /**
      * The envelope id of a message: a name-based UUID over the source kind, the mailbox (case-insensitive)
      * and the source's message id. Graph immutable ids survive moves between folders, so a message moved
-     * into the watched folder twice keeps its id.
+     * into the watched folder twice keeps its id. The fetcher's name for the source is not part of it: renaming a
+     * source, or listing a mailbox in {@code fetcher.sources} that a classic configuration read before, keeps the ids.
      */
     public static String stableId(EnvelopeSource source) {
         String name = source.kind() + "\n" + source.mailbox().strip().toLowerCase(Locale.ROOT) + "\n"

@@ -3,6 +3,7 @@ package io.emailintel.triage;
 import io.emailintel.model.EmailAddress;
 import io.emailintel.model.Envelope;
 import io.emailintel.model.EnvelopeAttachment;
+import io.emailintel.model.EnvelopeSource;
 import io.emailintel.model.EnvelopeHeader;
 import io.emailintel.model.SkippedAttachment;
 import java.util.ArrayList;
@@ -23,9 +24,11 @@ import java.util.Set;
  * @param headers         the message headers carried
  * @param attachmentTypes MIME types of the attachments, carried or not
  * @param known           which of these the rules may rely on
+ * @param source          the fetcher's name for the source the e-mail came from ({@code default} for a fetcher
+ *                        configured without a sources list, and for an envelope written before names existed)
  */
 public record MailFacts(EmailAddress from, EmailAddress originalSender, List<EmailAddress> recipients, String subject,
-                        List<EnvelopeHeader> headers, List<String> attachmentTypes, Set<Field> known) {
+                        List<EnvelopeHeader> headers, List<String> attachmentTypes, Set<Field> known, String source) {
 
     /** What a rule can match on. */
     public enum Field {
@@ -35,7 +38,9 @@ public record MailFacts(EmailAddress from, EmailAddress originalSender, List<Ema
         RECIPIENTS,
         SUBJECT,
         HEADERS,
-        ATTACHMENT_TYPES
+        ATTACHMENT_TYPES,
+        /** The fetcher's name for the source. */
+        SOURCE
     }
 
     public MailFacts {
@@ -46,6 +51,20 @@ public record MailFacts(EmailAddress from, EmailAddress originalSender, List<Ema
         headers = headers == null ? List.of() : List.copyOf(headers);
         attachmentTypes = attachmentTypes == null ? List.of() : List.copyOf(attachmentTypes);
         known = known.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(known));
+        source = source == null || source.isBlank() ? EnvelopeSource.DEFAULT_NAME : source;
+    }
+
+    /** Facts without a source name yet (the fetcher's listing): {@link #fromSource} adds it. */
+    public MailFacts(EmailAddress from, EmailAddress originalSender, List<EmailAddress> recipients, String subject,
+                     List<EnvelopeHeader> headers, List<String> attachmentTypes, Set<Field> known) {
+        this(from, originalSender, recipients, subject, headers, attachmentTypes, known, null);
+    }
+
+    /** The same facts, known to come from the source named {@code name}. */
+    public MailFacts fromSource(String name) {
+        Set<Field> more = EnumSet.of(Field.SOURCE);
+        more.addAll(known);
+        return new MailFacts(from, originalSender, recipients, subject, headers, attachmentTypes, more, name);
     }
 
     /**
@@ -72,7 +91,7 @@ public record MailFacts(EmailAddress from, EmailAddress originalSender, List<Ema
             types.add(s.mimeType().toLowerCase(Locale.ROOT));
         }
         return new MailFacts(e.author(), original, recipients, e.subject(), e.headers(), types,
-                EnumSet.allOf(Field.class));
+                EnumSet.allOf(Field.class), e.source().name());
     }
 
     /** The address rules on {@code from} match: the original sender of a forward, else the e-mail's own. */

@@ -19,9 +19,10 @@ import java.util.regex.Pattern;
  * @param subject         a regular expression found anywhere in the subject, case-insensitive; null for any
  * @param headers         header name → regular expression found in any of its values, case-insensitive
  * @param attachmentTypes globs over the attachments' MIME types (carried or not)
+ * @param sources         globs over the fetcher's name for the source ({@code default} without a sources list)
  */
 public record RuleMatch(List<Glob> from, List<Glob> originalFrom, List<Glob> to, Pattern subject,
-                        Map<String, Pattern> headers, List<Glob> attachmentTypes) {
+                        Map<String, Pattern> headers, List<Glob> attachmentTypes, List<Glob> sources) {
 
     /** Whether a rule matched, did not, or cannot tell yet (a field it needs is not {@link MailFacts#known()}). */
     public enum Result { MATCHED, NOT_MATCHED, UNKNOWN }
@@ -32,6 +33,13 @@ public record RuleMatch(List<Glob> from, List<Glob> originalFrom, List<Glob> to,
         to = List.copyOf(to);
         headers = Map.copyOf(headers);
         attachmentTypes = List.copyOf(attachmentTypes);
+        sources = List.copyOf(sources);
+    }
+
+    /** A match that does not look at the source. */
+    public RuleMatch(List<Glob> from, List<Glob> originalFrom, List<Glob> to, Pattern subject,
+                     Map<String, Pattern> headers, List<Glob> attachmentTypes) {
+        this(from, originalFrom, to, subject, headers, attachmentTypes, List.of());
     }
 
     /** The fields this match reads. */
@@ -54,6 +62,9 @@ public record RuleMatch(List<Glob> from, List<Glob> originalFrom, List<Glob> to,
         }
         if (!attachmentTypes.isEmpty()) {
             f.add(Field.ATTACHMENT_TYPES);
+        }
+        if (!sources.isEmpty()) {
+            f.add(Field.SOURCE);
         }
         return f;
     }
@@ -82,6 +93,7 @@ public record RuleMatch(List<Glob> from, List<Glob> originalFrom, List<Glob> to,
                     .anyMatch(v -> h.getValue().matcher(v).find()));
             case ATTACHMENT_TYPES -> mail.attachmentTypes().stream()
                     .anyMatch(t -> attachmentTypes.stream().anyMatch(g -> g.matches(t)));
+            case SOURCE -> sources.stream().anyMatch(g -> g.matches(mail.source()));
         };
     }
 

@@ -21,7 +21,7 @@ public final class RulesParser {
             "skip");
     private static final Set<String> ACTION_KEYS = Set.of("author", "tlp", "labels", "report_types", "skip");
     private static final Set<String> MATCH_KEYS = Set.of("from", "original_from", "to", "subject", "header",
-            "attachment_types");
+            "attachment_types", "source");
     private static final Set<String> AUTHOR_KEYS = Set.of("name", "description", "sectors");
 
     private final List<String> problems = new ArrayList<>();
@@ -94,7 +94,7 @@ public final class RulesParser {
         }
         if (!(value instanceof Map<?, ?> m)) {
             problems.add(where + ": match: expected a mapping of from, original_from, to, subject, header, "
-                    + "attachment_types");
+                    + "attachment_types, source");
             return null;
         }
         unknownKeys(where + ": match", m, MATCH_KEYS);
@@ -120,7 +120,8 @@ public final class RulesParser {
         return new RuleMatch(globs(where + ": match.from", m.get("from")),
                 globs(where + ": match.original_from", m.get("original_from")),
                 globs(where + ": match.to", m.get("to")), subject, headers,
-                globs(where + ": match.attachment_types", m.get("attachment_types")));
+                globs(where + ": match.attachment_types", m.get("attachment_types")),
+                globs(where + ": match.source", m.get("source")));
     }
 
     private RuleActions actions(String where, Map<?, ?> m) {

@@ -29,7 +29,7 @@ class EnvelopeCodecTest {
     void writesTimesAsIsoStringsAndContentAsBase64() throws Exception {
         ObjectNode tree = (ObjectNode) json.readTree(codec.encode(EnvelopeFixtures.advisory("x")));
         assertThat(tree.get("receivedAt").asText()).isEqualTo("2025-05-09T10:11:12Z");
-        assertThat(tree.get("schemaVersion").asText()).isEqualTo("1.1");
+        assertThat(tree.get("schemaVersion").asText()).isEqualTo("1.2");
         assertThat(tree.at("/attachments/0/content").asText()).isEqualTo("JVBERi0xLjQKJSVFT0YK");
         assertThat(tree.at("/attachments/0/kind").asText()).isEqualTo("FILE");
         assertThat(tree.at("/skippedAttachments/0/reason").asText()).isEqualTo("NOT_ALLOWED");
@@ -56,6 +56,30 @@ class EnvelopeCodecTest {
         assertThat(back.headers()).isEmpty();
         assertThat(back.originalSender().isEmpty()).isTrue();
         assertThat(back.schemaVersion()).isEqualTo("1.0");
+    }
+
+    @Test
+    void theSourceNameRoundTripsAndChangesNoId() throws Exception {
+        Envelope plain = EnvelopeFixtures.advisory("named");
+        Envelope named = plain.withSourceName("partner-imap");
+        ObjectNode tree = (ObjectNode) json.readTree(codec.encode(named));
+        assertThat(tree.at("/source/name").asText()).isEqualTo("partner-imap");
+        assertThat(codec.decode(codec.encode(named))).isEqualTo(named);
+        assertThat(named.envelopeId()).isEqualTo(plain.envelopeId())
+                .isEqualTo(Envelope.stableId(named.source()));
+        assertThat(named.source().listed()).isTrue();
+        assertThat(plain.withSourceName(EnvelopeSource.DEFAULT_NAME).source().listed()).isFalse();
+    }
+
+    @Test
+    void aVersionOneOneEnvelopeReadsWithoutASourceName() throws Exception {
+        ObjectNode tree = (ObjectNode) json.readTree(codec.encode(EnvelopeFixtures.advisory("old").withSourceName("x")));
+        ((ObjectNode) tree.get("source")).remove("name");
+        tree.put("schemaVersion", "1.1");
+        Envelope back = codec.decode(json.writeValueAsBytes(tree));
+        assertThat(back.source().name()).isEmpty();
+        assertThat(back.source().listed()).isFalse();
+        assertThat(back.envelopeId()).isEqualTo(EnvelopeFixtures.advisory("old").envelopeId());
     }
 
     @Test

@@ -43,7 +43,7 @@ class RulesParserTest {
     void misspeltKeysAreProblemsNotCatchAllRules() {
         assertThat(problems("[{name: a, match: {form: x@y.example}, tlp: red}]"))
                 .containsExactly("rule 1 (a): match: unknown key 'form', expected one of attachment_types, from, "
-                        + "header, original_from, subject, to");
+                        + "header, original_from, source, subject, to");
     }
 
     @Test

@@ -22,9 +22,14 @@ public final class EmlCursorStore {
     private final Path directory;
 
     public EmlCursorStore(Path stateDir, Path directory) {
+        this(stateDir, "", directory);
+    }
+
+    /** With the file name after {@code prefix} (a listed source's {@code name--}). */
+    public EmlCursorStore(Path stateDir, String prefix, Path directory) {
         this.directory = directory.toAbsolutePath().normalize();
         String name = StateFile.safeName(this.directory.toString()).replaceAll("^_+", "");
-        this.file = new StateFile<>(stateDir.resolve("eml-dir--" + name + ".json"), State.class);
+        this.file = new StateFile<>(stateDir.resolve(prefix + "eml-dir--" + name + ".json"), State.class);
     }
 
     public Path file() {

@@ -92,9 +92,17 @@ public final class EmlCycle {
     public EmlCycle(Path directory, Path stateDir, EmlEnvelopes envelopes, Connection connection, Topology topology,
                     Clock clock, Duration confirmTimeout, BooleanSupplier stopRequested,
                     Listener listener) {
+        this(directory, new EmlCursorStore(stateDir, directory), envelopes, connection, topology, clock, confirmTimeout,
+                stopRequested, listener);
+    }
+
+    /** As above, with the cursor in {@code store}. */
+    public EmlCycle(Path directory, EmlCursorStore store, EmlEnvelopes envelopes, Connection connection,
+                    Topology topology, Clock clock, Duration confirmTimeout, BooleanSupplier stopRequested,
+                    Listener listener) {
         this.listener = listener;
         this.directory = new EmlDirectory(directory);
-        this.store = new EmlCursorStore(stateDir, directory);
+        this.store = store;
         this.envelopes = envelopes;
         this.connection = connection;
         this.topology = topology;

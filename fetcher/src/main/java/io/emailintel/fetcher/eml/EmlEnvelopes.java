@@ -29,7 +29,10 @@ public final class EmlEnvelopes {
         this(policy, ListingFilter.none());
     }
 
-    /** With the triage rules' skip filter (a file is whole: every field is known, nothing left to download). */
+    /**
+     * With the triage rules' skip filter (a file is whole: every field is known, nothing left to download); the
+     * envelopes carry the name of the filter's source.
+     */
     public EmlEnvelopes(AttachmentPolicy policy, ListingFilter filter) {
         this.policy = policy;
         this.filter = filter;
@@ -48,7 +51,7 @@ public final class EmlEnvelopes {
                       Instant fetchedAt) {
         Instant received = mail.receivedAt() != null ? mail.receivedAt() : fallbackTime;
         Envelope.Builder b = Envelope.builder()
-                .source(source)
+                .source(source.withName(filter.source()))
                 .subject(mail.subject())
                 .from(mail.from())
                 .sender(mail.sender().isEmpty() ? mail.from() : mail.sender())

@@ -328,7 +328,7 @@ public final class GraphMailbox implements Mailbox {
         // triage (end)
         Envelope.Builder b = Envelope.builder()
                 .source(new EnvelopeSource(EnvelopeSource.KIND_GRAPH, mailbox, folder, m.getId(),
-                        m.getInternetMessageId()))
+                        m.getInternetMessageId(), filter.source()))
                 .subject(m.getSubject())
                 .from(address(m.getFrom()))
                 .sender(address(m.getSender()))

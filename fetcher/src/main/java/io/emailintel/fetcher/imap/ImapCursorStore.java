@@ -14,7 +14,12 @@ public final class ImapCursorStore {
     private final StateFile<ImapCursor> file;
 
     public ImapCursorStore(Path stateDir, String mailbox, String folder) {
-        this.file = new StateFile<>(stateDir.resolve("imap--" + StateFile.safeName(mailbox) + "--"
+        this(stateDir, "", mailbox, folder);
+    }
+
+    /** With the file name after {@code prefix} (a listed source's {@code name--}). */
+    public ImapCursorStore(Path stateDir, String prefix, String mailbox, String folder) {
+        this.file = new StateFile<>(stateDir.resolve(prefix + "imap--" + StateFile.safeName(mailbox) + "--"
                 + StateFile.safeName(folder) + ".json"), ImapCursor.class);
     }
 

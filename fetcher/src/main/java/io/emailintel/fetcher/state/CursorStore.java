@@ -12,7 +12,12 @@ public final class CursorStore implements CursorStorage {
     private final StateFile<CursorState> file;
 
     public CursorStore(Path stateDir, String mailbox, String folder) {
-        this.file = new StateFile<>(stateDir.resolve(fileName(mailbox, folder)), CursorState.class);
+        this(stateDir, "", mailbox, folder);
+    }
+
+    /** With the file name after {@code prefix} (a listed source's {@code name--}). */
+    public CursorStore(Path stateDir, String prefix, String mailbox, String folder) {
+        this.file = new StateFile<>(stateDir.resolve(prefix + fileName(mailbox, folder)), CursorState.class);
     }
 
     /** {@code mailbox--folder.json}, with every character outside [a-z0-9.@_-] replaced. */

@@ -1,5 +1,6 @@
 package io.emailintel.fetcher.triage;
 
+import io.emailintel.model.EnvelopeSource;
 import io.emailintel.triage.MailFacts;
 import io.emailintel.triage.Rule;
 import io.emailintel.triage.Rules;
@@ -15,6 +16,9 @@ import org.slf4j.LoggerFactory;
  * the ingester, which re-decides everything on the whole envelope (and again on a replay). A filtered e-mail is
  * never silent: one info line, the metric {@code emailintel_emails_filtered_total{rule}}, and the cycle's count.
  * Thread-safe: envelope readers call it in parallel.
+ *
+ * <p>It belongs to one source, whose name ({@link #source()}) the rules may match on and the source's envelopes carry
+ * ({@code default} for the one source of a configuration without a sources list).
  */
 public final class ListingFilter {
 
@@ -22,15 +26,32 @@ public final class ListingFilter {
 
     private final Rules rules;
     private final Consumer<String> onFiltered;
+    private final String source;
     private final AtomicInteger filtered = new AtomicInteger();
 
     public ListingFilter(Rules rules, Consumer<String> onFiltered) {
+        this(rules, onFiltered, EnvelopeSource.DEFAULT_NAME);
+    }
+
+    /** The filter of the source named {@code source}. */
+    public ListingFilter(Rules rules, Consumer<String> onFiltered, String source) {
         this.rules = rules;
         this.onFiltered = onFiltered;
+        this.source = source;
     }
 
     public static ListingFilter none() {
         return new ListingFilter(Rules.none(), rule -> { });
+    }
+
+    /** No rules, for the source named {@code source}. */
+    public static ListingFilter none(String source) {
+        return new ListingFilter(Rules.none(), rule -> { }, source);
+    }
+
+    /** The name of the source this filter belongs to. */
+    public String source() {
+        return source;
     }
 
     /**
@@ -42,7 +63,7 @@ public final class ListingFilter {
         if (rules.isEmpty()) {
             return Optional.empty();
         }
-        Optional<Rule> rule = rules.skippedBy(facts);
+        Optional<Rule> rule = rules.skippedBy(facts.fromSource(source));
         if (rule.isEmpty()) {
             return Optional.empty();
         }

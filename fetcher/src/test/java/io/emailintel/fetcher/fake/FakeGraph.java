@@ -374,10 +374,31 @@ public final class FakeGraph implements AutoCloseable {
 
     // ---- token endpoint -----------------------------------------------------------------------------------
 
+    /** Client secrets the token endpoint refuses from now on (deleted or expired in the app registration). */
+    private final java.util.Set<String> revokedSecrets = ConcurrentHashMap.newKeySet();
+
+    /**
+     * The token endpoint refuses {@code secret} from now on, as Entra ID refuses a client secret that was deleted from
+     * the app registration: HTTP 401, {@code error=invalid_client} with {@code AADSTS7000215} (RFC 6749 section 5.2:
+     * invalid_client with a 401; the code and its text: learn.microsoft.com/entra/identity-platform/
+     * reference-error-codes, "AADSTS7000215 InvalidClientSecretProvided").
+     */
+    public void revokeSecret(String secret) {
+        revokedSecrets.add(secret);
+    }
+
     private void token(HttpExchange ex) throws IOException {
         requests.add(new Request(ex.getRequestMethod(), "token:" + ex.getRequestURI().getPath(), "", null, null));
-        tokenForms.add(URLDecoder.decode(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
-                StandardCharsets.UTF_8));
+        String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        tokenForms.add(URLDecoder.decode(body, StandardCharsets.UTF_8));
+        Map<String, String> form = query(body);
+        if (form.containsKey("client_secret") && revokedSecrets.contains(form.get("client_secret"))) {
+            send(ex, 401, "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: Invalid client "
+                    + "secret provided. Ensure the secret being sent in the request is the client secret value, not the "
+                    + "client secret ID, for a secret added to app '" + form.get("client_id") + "'.\","
+                    + "\"error_codes\":[7000215]}");
+            return;
+        }
         if (ex.getRequestMethod().equals("POST") && ex.getRequestURI().getPath().equals("/" + TENANT + "/oauth2/v2.0/token")) {
             send(ex, 200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":\""
                     + TOKEN + "\"}");

@@ -102,8 +102,9 @@ public final class ReportBuilder {
         report.put("published", DateTimeFormatter.ISO_INSTANT.format(published));
         ArrayNode types = report.putArray("report_types");
         decision.reportTypes().forEach(types::add);
-        if (!decision.labels().isEmpty()) {
-            decision.labels().forEach(report.putArray("labels")::add);
+        List<String> labels = labels(envelope, decision);
+        if (!labels.isEmpty()) {
+            labels.forEach(report.putArray("labels")::add);
         }
         report.put("created_by_ref", authorId);
         report.putArray("object_marking_refs").add(tlp.markingId());
@@ -306,5 +307,25 @@ public final class ReportBuilder {
             file.put("no_trigger_import", options.noTriggerImport() || verdicts.get(i).flagged());
         }
         return files;
+    }
+
+    /** The prefix of the label that names the fetcher's source of the e-mail: {@code source:soc}. */
+    static final String SOURCE_LABEL = "source:";
+
+    /**
+     * The triage labels, then {@code source:<name>} for an e-mail from a source listed by name in the fetcher's
+     * {@code fetcher.sources}; none for the one source of a classic fetcher or an envelope from before 1.2, so
+     * those reports are what they always were.
+     */
+    static List<String> labels(Envelope envelope, ReportDecision decision) {
+        if (!envelope.source().listed()) {
+            return decision.labels();
+        }
+        List<String> labels = new ArrayList<>(decision.labels());
+        String source = SOURCE_LABEL + envelope.source().name();
+        if (!labels.contains(source)) {
+            labels.add(source);
+        }
+        return labels;
     }
 }
