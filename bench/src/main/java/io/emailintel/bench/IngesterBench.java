@@ -25,10 +25,19 @@ final class IngesterBench {
      * @param seconds       from starting the ingester processes to the last push message arriving
      * @param steadySeconds from the first push message arriving to the last (no JVM start-up, registration)
      * @param graphqlCalls  every request FakeOpenCti answered (health, registration, works, expectations, pings)
+     * @param cpuSeconds    the ingester processes' CPU, start to exit, JVM start-up and JIT included
+     * @param steadyCpuMsPerEmail their CPU per e-mail between 10 % and 90 % of the push messages ({@link SteadyCpu})
+     * @param brokerCpuSeconds the local broker's CPU from the start of the processes to the last push message
+     * @param benchCpuSeconds this JVM's (FakeOpenCti and the push drain) over the same time
      */
     record Result(String label, int emails, int processes, int concurrency, int prefetch, String xmx, int ingested,
                   double seconds, double steadySeconds, int graphqlCalls, long pushMessages, long pushBytes,
-                  long peakHeapBytes, long peakRssKib) {
+                  long peakHeapBytes, long peakRssKib, double cpuSeconds, double steadyCpuMsPerEmail,
+                  double brokerCpuSeconds, double benchCpuSeconds) {
+        double cpuSecondsPerThousand() {
+            return cpuSeconds * 1000 / Math.max(1, ingested);
+        }
+
         double emailsPerSecond() {
             return ingested / seconds;
         }
@@ -64,16 +73,27 @@ final class IngesterBench {
             Connection connection = broker.connect();
             WorkQueueFill.publish(connection, topology, emails, mail);
             try (PushDrain drain = new PushDrain(connection, openCti.pushQueue())) {
+                long brokerCpu = CpuTime.broker();
+                long benchCpu = CpuTime.self();
+                long childrenCpu = CpuTime.reapedChildren();
                 long start = System.nanoTime();
                 List<PackagedProcess> ingesters = Ingesters.start(processes, ingesterJar, xmx,
                         Ingesters.env(broker, openCti, topology, Ingesters.newConnectorId(), concurrency, prefetch),
                         List.of("run", "--exit-when-idle", idle.toString()), dir);
-                IngestLog log = Ingesters.awaitIngested(ingesters, () -> { }, broker, topology, emails, label, dir);
+                SteadyCpu steady = new SteadyCpu();
+                IngestLog log = Ingesters.awaitIngested(ingesters, () -> steady.record(drain.messages(),
+                        Ingesters.cpuNanos(ingesters)), broker, topology, emails, label, dir);
                 awaitDrained(broker, openCti, drain);
+                long brokerUsed = CpuTime.broker() - brokerCpu;
+                long benchUsed = CpuTime.self() - benchCpu;
+                long reaped = CpuTime.reapedChildren() - childrenCpu; // exact, where /proc has it
+                long cpu = reaped > 0 ? reaped : Ingesters.cpuNanos(ingesters);
+                double perPush = steady.nanosPerUnit(drain.messages());
                 return new Result(label, emails, processes, concurrency, prefetch, xmx, log.envelopeIds().size(),
                         (drain.lastNanos() - start) / 1e9, (drain.lastNanos() - drain.firstNanos()) / 1e9,
                         openCti.requests.get(), drain.messages(), drain.bytes(), Ingesters.peakHeap(ingesters),
-                        Ingesters.peakRss(ingesters));
+                        Ingesters.peakRss(ingesters), cpu / 1e9,
+                        perPush * drain.messages() / Math.max(1, emails) / 1e6, brokerUsed / 1e9, benchUsed / 1e9);
             }
         }
     }

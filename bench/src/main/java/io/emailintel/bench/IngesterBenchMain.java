@@ -22,7 +22,7 @@ import java.util.List;
  * <pre>
  * java -cp bench/target/bench.jar io.emailintel.bench.IngesterBenchMain --jar ingester/target/ingester.jar \
  *     --emails 2000 --processes 1 [--concurrency 4] [--prefetch 16] [--runs 1] [--jvm -XX:...] [--broker amqp://…]
- *     [--e2e-fetcher fetcher/target/fetcher.jar [--e2e-seconds 30]]   (section 4 instead: latency at 100/s)
+ *     [--e2e-fetcher fetcher/target/fetcher.jar [--e2e-seconds 30] [--e2e-rate 200]]   (section 4 instead)
  *     [--memory]   (section 5's ingester half instead: 40 e-mails with 12 MiB attachments, -Xmx256m, default prefetch)
  * </pre>
  */
@@ -42,6 +42,7 @@ public final class IngesterBenchMain {
         List<String> jvm = new ArrayList<>();
         Path fetcher = null;
         int e2eSeconds = 30;
+        int e2eRate = EndToEndBench.RATE;
         boolean memory = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -54,6 +55,7 @@ public final class IngesterBenchMain {
                 case "--broker" -> broker = args[++i];
                 case "--e2e-fetcher" -> fetcher = Path.of(args[++i]);
                 case "--e2e-seconds" -> e2eSeconds = Integer.parseInt(args[++i]);
+                case "--e2e-rate" -> e2eRate = Integer.parseInt(args[++i]);
                 case "--memory" -> memory = true;
                 case "--jvm" -> jvm.addAll(Arrays.asList(args[++i].split(" ")));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -70,11 +72,14 @@ public final class IngesterBenchMain {
             return;
         }
         if (fetcher != null) {
-            // section 4 with this ingester jar: fetcher + 2 ingesters, 100 e-mails/s arriving
+            // section 4 with this ingester jar: fetcher + 2 ingesters, EndToEndBench.RATE e-mails/s arriving
             EndToEndBench.Result e = new EndToEndBench(broker, fetcher.toAbsolutePath(), jar.toAbsolutePath(),
-                    "ibe" + System.nanoTime() % 100000).run(100, e2eSeconds, 2, "PT1S");
-            System.out.printf("%s e2e e-mails=%d rate/s=%.1f ingested=%d p50-ms=%d p99-ms=%d max-ms=%d%n",
-                    jar.getFileName(), e.emails(), e.ratePerSecond(), e.ingested(), e.p50Ms(), e.p99Ms(), e.maxMs());
+                    "ibe" + System.nanoTime() % 100000).run(e2eRate, e2eSeconds, 2, "PT1S");
+            System.out.printf("%s e2e e-mails=%d rate/s=%.1f ingested=%d p50-ms=%d p99-ms=%d max-ms=%d "
+                            + "cpu-s-per-1000: fetcher=%.2f ingesters=%.2f broker=%.2f%n",
+                    jar.getFileName(), e.emails(), e.ratePerSecond(), e.ingested(), e.p50Ms(), e.p99Ms(), e.maxMs(),
+                    e.fetcherCpuSeconds() * 1000 / e.emails(), e.ingesterCpuSeconds() * 1000 / e.emails(),
+                    e.brokerCpuSeconds() * 1000 / e.emails());
             return;
         }
         for (int r = 1; r <= runs; r++) {
@@ -98,31 +103,6 @@ public final class IngesterBenchMain {
                   double cpuSeconds, double brokerCpuSeconds) {
     }
 
-    private static double brokerCpu;
-
-    /** utime + stime of the local beam.smp in clock ticks (USER_HZ, 100 on Linux), 0 when there is none. */
-    static long brokerCpuTicks() {
-        try (var procs = Files.list(Path.of("/proc"))) {
-            for (Path p : (Iterable<Path>) procs::iterator) {
-                if (!p.getFileName().toString().matches("\\d+")) {
-                    continue;
-                }
-                try {
-                    String stat = Files.readString(p.resolve("stat"));
-                    if (stat.contains("(beam.smp)")) {
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                    }
-                } catch (java.io.IOException | RuntimeException e) {
-                    // gone, or not readable
-                }
-            }
-        } catch (java.io.IOException e) {
-            return 0;
-        }
-        return 0;
-    }
-
     static Result run(String brokerUri, Path jar, String prefix, int emails, int processes, int concurrency,
                       int prefetch, List<String> jvm) throws Exception {
         Path dir = Files.createTempDirectory("bench-ingester-main");
@@ -143,14 +123,14 @@ public final class IngesterBenchMain {
                     ingesters.add(PackagedProcess.start("ingester-" + i, jar, "256m", jvmArgs,
                             List.of("run", "--exit-when-idle", "PT2S"), env, dir));
                 }
-                long brokerCpuBefore = brokerCpuTicks();
+                long brokerCpuBefore = CpuTime.broker();
                 java.util.Map<Long, Long> cpuNanos = new java.util.HashMap<>();
                 // the children's CPU time, sampled while they live (a contention-independent cost measure)
                 IngestLog log = Ingesters.awaitIngested(ingesters, () -> ProcessHandle.current().children()
                         .forEach(c -> c.info().totalCpuDuration()
                                 .ifPresent(d -> cpuNanos.merge(c.pid(), d.toNanos(), Math::max))),
                         broker, topology, emails, "ingester bench", dir);
-                brokerCpu = (brokerCpuTicks() - brokerCpuBefore) / 100.0;
+                double brokerCpu = (CpuTime.broker() - brokerCpuBefore) / 1e9;
                 IngesterBench.awaitDrained(broker, openCti, drain);
                 return new Result((drain.lastNanos() - start) / 1e9, (drain.lastNanos() - drain.firstNanos()) / 1e9,
                         openCti.requests.get(), drain.messages(), Ingesters.peakHeap(ingesters), dir,

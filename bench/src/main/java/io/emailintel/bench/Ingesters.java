@@ -85,7 +85,12 @@ final class Ingesters {
         return processes.stream().mapToLong(PackagedProcess::peakHeapBytes).max().orElse(0);
     }
 
-    static long peakRss(List<PackagedProcess> processes) {
+    /** Their CPU time together, at their last samples. */
+    static long cpuNanos(List<PackagedProcess> processes) {
+        return processes.stream().mapToLong(PackagedProcess::cpuNanos).sum();
+    }
+
+        static long peakRss(List<PackagedProcess> processes) {
         return processes.stream().mapToLong(PackagedProcess::peakRssKib).max().orElse(0);
     }
 
