@@ -33,7 +33,7 @@ final class IngesterBench {
     record Result(String label, int emails, int processes, int concurrency, int prefetch, String xmx, int ingested,
                   double seconds, double steadySeconds, int graphqlCalls, long pushMessages, long pushBytes,
                   long peakHeapBytes, long peakRssKib, double cpuSeconds, double steadyCpuMsPerEmail,
-                  double brokerCpuSeconds, double benchCpuSeconds) {
+                  double brokerCpuSeconds, double benchCpuSeconds, Path dir) {
         double cpuSecondsPerThousand() {
             return cpuSeconds * 1000 / Math.max(1, ingested);
         }
@@ -66,7 +66,17 @@ final class IngesterBench {
 
     Result run(String label, int emails, int processes, String xmx, int concurrency, int prefetch,
                IntFunction<Envelope> mail) throws Exception {
+        return run(label, emails, processes, xmx, concurrency, prefetch, List.of(), mail);
+    }
+
+    /**
+     * As above, with extra JVM options for the ingesters (a flight recording, GC logging); {@code {dir}} in an
+     * option stands for the run's directory, where the logs go.
+     */
+    Result run(String label, int emails, int processes, String xmx, int concurrency, int prefetch,
+               List<String> jvmOptions, IntFunction<Envelope> mail) throws Exception {
         Path dir = Files.createTempDirectory("bench-ingester-" + label);
+        List<String> jvmArgs = jvmOptions.stream().map(a -> a.replace("{dir}", dir.toString())).toList();
         try (TestBroker broker = BenchBrokers.open(brokerUri, prefix + "-" + label);
              FakeOpenCti openCti = new FakeOpenCti(broker, "opencti")) {
             Topology topology = broker.declare(broker.prefix("p"), Ingesters.RETRY_DELAYS);
@@ -77,7 +87,7 @@ final class IngesterBench {
                 long benchCpu = CpuTime.self();
                 long childrenCpu = CpuTime.reapedChildren();
                 long start = System.nanoTime();
-                List<PackagedProcess> ingesters = Ingesters.start(processes, ingesterJar, xmx,
+                List<PackagedProcess> ingesters = Ingesters.start(processes, ingesterJar, xmx, jvmArgs,
                         Ingesters.env(broker, openCti, topology, Ingesters.newConnectorId(), concurrency, prefetch),
                         List.of("run", "--exit-when-idle", idle.toString()), dir);
                 SteadyCpu steady = new SteadyCpu();
@@ -93,7 +103,8 @@ final class IngesterBench {
                         (drain.lastNanos() - start) / 1e9, (drain.lastNanos() - drain.firstNanos()) / 1e9,
                         openCti.requests.get(), drain.messages(), drain.bytes(), Ingesters.peakHeap(ingesters),
                         Ingesters.peakRss(ingesters), cpu / 1e9,
-                        perPush * drain.messages() / Math.max(1, emails) / 1e6, brokerUsed / 1e9, benchUsed / 1e9);
+                        perPush * drain.messages() / Math.max(1, emails) / 1e6, brokerUsed / 1e9, benchUsed / 1e9,
+                        dir);
             }
         }
     }

@@ -1,11 +1,5 @@
 package io.emailintel.bench;
 
-import com.rabbitmq.client.Connection;
-import io.emailintel.ingester.FakeOpenCti;
-import io.emailintel.testing.BenchBrokers;
-import io.emailintel.testing.TestBroker;
-import io.emailintel.topology.Topology;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,55 +81,33 @@ public final class IngesterBenchMain {
                     concurrency, prefetch, jvm);
             System.out.printf("%s processes=%d concurrency=%d prefetch=%d e-mails=%d seconds=%.2f e-mails/s=%.0f "
                             + "steady-seconds=%.2f steady-e-mails/s=%.0f graphql=%d per-e-mail=%.4f push-messages=%d "
-                            + "peak-heap-MiB=%.0f ingester-cpu-s=%.1f cpu-ms/e-mail=%.2f broker-cpu-s=%.1f logs=%s%n",
+                            + "peak-heap-MiB=%.0f ingester-cpu-s=%.1f cpu-ms/e-mail=%.2f steady-cpu-ms/e-mail=%.2f "
+                            + "broker-cpu-s=%.1f logs=%s%n",
                     jar.getFileName(), processes, concurrency, prefetch,
                     emails, res.seconds, emails / res.seconds, res.steady, emails / res.steady, res.graphql,
                     res.graphql / (double) emails, res.pushMessages, res.peakHeap / 1048576.0, res.cpuSeconds,
-                    res.cpuSeconds * 1000 / emails, res.brokerCpuSeconds, res.dir);
+                    res.cpuSeconds * 1000 / emails, res.steadyCpuMsPerEmail, res.brokerCpuSeconds, res.dir);
         }
     }
 
     /**
-     * @param cpuSeconds       user + system CPU of the ingester processes (last sample before they exited)
+     * @param cpuSeconds       user + system CPU of the ingester processes, start to exit
+     * @param steadyCpuMsPerEmail their CPU per e-mail between 10 % and 90 % of the push messages ({@link SteadyCpu})
      * @param brokerCpuSeconds the local RabbitMQ's (beam.smp) CPU over the same time, 0 when not found
      */
     record Result(double seconds, double steady, int graphql, long pushMessages, long peakHeap, Path dir,
-                  double cpuSeconds, double brokerCpuSeconds) {
+                  double cpuSeconds, double brokerCpuSeconds, double steadyCpuMsPerEmail) {
     }
 
+    /** Section 3's run ({@link IngesterBench}) with this jar and JVM options ({@code {dir}}: the run's directory). */
     static Result run(String brokerUri, Path jar, String prefix, int emails, int processes, int concurrency,
                       int prefetch, List<String> jvm) throws Exception {
-        Path dir = Files.createTempDirectory("bench-ingester-main");
         Instant receivedBase = Instant.now().minusSeconds(86_400).truncatedTo(ChronoUnit.SECONDS);
         String cycle = "bench-main-" + System.nanoTime();
-        List<String> jvmArgs = jvm.stream().map(a -> a.replace("{dir}", dir.toString())).toList();
-        try (TestBroker broker = BenchBrokers.open(brokerUri, prefix);
-             FakeOpenCti openCti = new FakeOpenCti(broker, "opencti")) {
-            Topology topology = broker.declare(broker.prefix("p"), Ingesters.RETRY_DELAYS);
-            Connection connection = broker.connect();
-            WorkQueueFill.publish(connection, topology, emails,
-                    i -> SyntheticMail.standard(i, cycle, receivedBase.plusSeconds(i)));
-            try (PushDrain drain = new PushDrain(connection, openCti.pushQueue())) {
-                long start = System.nanoTime();
-                var env = Ingesters.env(broker, openCti, topology, Ingesters.newConnectorId(), concurrency, prefetch);
-                List<PackagedProcess> ingesters = new ArrayList<>();
-                for (int i = 1; i <= processes; i++) {
-                    ingesters.add(PackagedProcess.start("ingester-" + i, jar, "256m", jvmArgs,
-                            List.of("run", "--exit-when-idle", "PT2S"), env, dir));
-                }
-                long brokerCpuBefore = CpuTime.broker();
-                java.util.Map<Long, Long> cpuNanos = new java.util.HashMap<>();
-                // the children's CPU time, sampled while they live (a contention-independent cost measure)
-                IngestLog log = Ingesters.awaitIngested(ingesters, () -> ProcessHandle.current().children()
-                        .forEach(c -> c.info().totalCpuDuration()
-                                .ifPresent(d -> cpuNanos.merge(c.pid(), d.toNanos(), Math::max))),
-                        broker, topology, emails, "ingester bench", dir);
-                double brokerCpu = (CpuTime.broker() - brokerCpuBefore) / 1e9;
-                IngesterBench.awaitDrained(broker, openCti, drain);
-                return new Result((drain.lastNanos() - start) / 1e9, (drain.lastNanos() - drain.firstNanos()) / 1e9,
-                        openCti.requests.get(), drain.messages(), Ingesters.peakHeap(ingesters), dir,
-                        cpuNanos.values().stream().mapToLong(Long::longValue).sum() / 1e9, brokerCpu);
-            }
-        }
+        IngesterBench.Result r = new IngesterBench(brokerUri, jar, prefix, Duration.ofSeconds(2)).run("main", emails,
+                processes, "256m", concurrency, prefetch, jvm,
+                i -> SyntheticMail.standard(i, cycle, receivedBase.plusSeconds(i)));
+        return new Result(r.seconds(), r.steadySeconds(), r.graphqlCalls(), r.pushMessages(), r.peakHeapBytes(),
+                r.dir(), r.cpuSeconds(), r.brokerCpuSeconds(), r.steadyCpuMsPerEmail());
     }
 }
