@@ -86,6 +86,7 @@ public final class BenchMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        FakeServers.answerWithoutDelay();
         for (String module : List.of("fetcher", "ingester")) {
             if (!Files.isRegularFile(jar(module))) {
                 throw new CommandLine.ParameterException(new CommandLine(this), jar(module) + " not found: the "

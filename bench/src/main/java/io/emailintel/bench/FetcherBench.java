@@ -202,6 +202,7 @@ final class FetcherBench {
 
     /** A standalone run (see the class comment); prints the result and the requests by kind. */
     public static void main(String[] args) throws Exception {
+        FakeServers.answerWithoutDelay();
         List<String> own = new ArrayList<>(List.of(args));
         List<String> jvm = new ArrayList<>();
         int dashes = own.indexOf("--");

@@ -26,6 +26,7 @@ public final class IngesterBenchMain {
     }
 
     public static void main(String[] args) throws Exception {
+        FakeServers.answerWithoutDelay();
         Path jar = Path.of("ingester/target/ingester.jar");
         int emails = 2000;
         int processes = 1;
