@@ -53,11 +53,6 @@ final class CpuTime {
         }
     }
 
-    /** Whether a local broker's CPU can be read at all. */
-    static boolean brokerVisible() {
-        return broker() > 0;
-    }
-
     /** utime + stime from one {@code /proc/<pid>/stat}, when its command is {@code command}; else 0. */
     private static long ofStat(Path stat, String command) {
         try {
