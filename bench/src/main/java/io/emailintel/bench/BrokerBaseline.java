@@ -26,10 +26,25 @@ final class BrokerBaseline {
      * @param bytes    message size
      * @param messages messages sent and consumed
      * @param seconds  from the first publish to the last ack
+     * @param brokerCpuNanos the local RabbitMQ's CPU time over those seconds (0 when it cannot be seen)
+     * @param clientCpuNanos this JVM's (the publisher's and the consumer's) over those seconds
      */
-    record Result(int bytes, int messages, double seconds) {
+    record Result(int bytes, int messages, double seconds, long brokerCpuNanos, long clientCpuNanos) {
         double messagesPerSecond() {
             return messages / seconds;
+        }
+
+        /** Broker and client CPU seconds per 1,000 messages: the yardstick for our processes' CPU. */
+        double cpuSecondsPerThousand() {
+            return CpuTime.secondsPerThousand(brokerCpuNanos + clientCpuNanos, messages);
+        }
+
+        double brokerCpuSecondsPerThousand() {
+            return CpuTime.secondsPerThousand(brokerCpuNanos, messages);
+        }
+
+        double clientCpuSecondsPerThousand() {
+            return CpuTime.secondsPerThousand(clientCpuNanos, messages);
         }
 
         double mebibytesPerSecond() {
@@ -79,6 +94,8 @@ final class BrokerBaseline {
                     });
             AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2)
                     .contentType("application/json").build();
+            long brokerCpu = CpuTime.broker();
+            long clientCpu = CpuTime.self();
             long start = System.nanoTime();
             for (int i = 0; i < messages; i++) {
                 window.acquire();
@@ -89,8 +106,10 @@ final class BrokerBaseline {
                 throw new IllegalStateException("baseline did not drain within 10 minutes");
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            long clientCpuUsed = CpuTime.self() - clientCpu;
+            long brokerCpuUsed = CpuTime.broker() - brokerCpu;
             admin.queueDelete(queue);
-            return new Result(bytes, messages, seconds);
+            return new Result(bytes, messages, seconds, brokerCpuUsed, clientCpuUsed);
         }
     }
 

@@ -1,11 +1,5 @@
 package io.emailintel.bench;
 
-import com.rabbitmq.client.Connection;
-import io.emailintel.ingester.FakeOpenCti;
-import io.emailintel.testing.BenchBrokers;
-import io.emailintel.testing.TestBroker;
-import io.emailintel.topology.Topology;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +16,7 @@ import java.util.List;
  * <pre>
  * java -cp bench/target/bench.jar io.emailintel.bench.IngesterBenchMain --jar ingester/target/ingester.jar \
  *     --emails 2000 --processes 1 [--concurrency 4] [--prefetch 16] [--runs 1] [--jvm -XX:...] [--broker amqp://…]
- *     [--e2e-fetcher fetcher/target/fetcher.jar [--e2e-seconds 30]]   (section 4 instead: latency at 100/s)
+ *     [--e2e-fetcher fetcher/target/fetcher.jar [--e2e-seconds 30] [--e2e-rate 200]]   (section 4 instead)
  *     [--memory]   (section 5's ingester half instead: 40 e-mails with 12 MiB attachments, -Xmx256m, default prefetch)
  * </pre>
  */
@@ -32,6 +26,7 @@ public final class IngesterBenchMain {
     }
 
     public static void main(String[] args) throws Exception {
+        FakeServers.answerWithoutDelay();
         Path jar = Path.of("ingester/target/ingester.jar");
         int emails = 2000;
         int processes = 1;
@@ -42,6 +37,7 @@ public final class IngesterBenchMain {
         List<String> jvm = new ArrayList<>();
         Path fetcher = null;
         int e2eSeconds = 30;
+        int e2eRate = EndToEndBench.RATE;
         boolean memory = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -54,6 +50,7 @@ public final class IngesterBenchMain {
                 case "--broker" -> broker = args[++i];
                 case "--e2e-fetcher" -> fetcher = Path.of(args[++i]);
                 case "--e2e-seconds" -> e2eSeconds = Integer.parseInt(args[++i]);
+                case "--e2e-rate" -> e2eRate = Integer.parseInt(args[++i]);
                 case "--memory" -> memory = true;
                 case "--jvm" -> jvm.addAll(Arrays.asList(args[++i].split(" ")));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -70,11 +67,14 @@ public final class IngesterBenchMain {
             return;
         }
         if (fetcher != null) {
-            // section 4 with this ingester jar: fetcher + 2 ingesters, 100 e-mails/s arriving
+            // section 4 with this ingester jar: fetcher + 2 ingesters, EndToEndBench.RATE e-mails/s arriving
             EndToEndBench.Result e = new EndToEndBench(broker, fetcher.toAbsolutePath(), jar.toAbsolutePath(),
-                    "ibe" + System.nanoTime() % 100000).run(100, e2eSeconds, 2, "PT1S");
-            System.out.printf("%s e2e e-mails=%d rate/s=%.1f ingested=%d p50-ms=%d p99-ms=%d max-ms=%d%n",
-                    jar.getFileName(), e.emails(), e.ratePerSecond(), e.ingested(), e.p50Ms(), e.p99Ms(), e.maxMs());
+                    "ibe" + System.nanoTime() % 100000).run(e2eRate, e2eSeconds, 2, "PT1S");
+            System.out.printf("%s e2e e-mails=%d rate/s=%.1f ingested=%d p50-ms=%d p99-ms=%d max-ms=%d "
+                            + "cpu-s-per-1000: fetcher=%.2f ingesters=%.2f broker=%.2f%n",
+                    jar.getFileName(), e.emails(), e.ratePerSecond(), e.ingested(), e.p50Ms(), e.p99Ms(), e.maxMs(),
+                    e.fetcherCpuSeconds() * 1000 / e.emails(), e.ingesterCpuSeconds() * 1000 / e.emails(),
+                    e.brokerCpuSeconds() * 1000 / e.emails());
             return;
         }
         for (int r = 1; r <= runs; r++) {
@@ -82,80 +82,33 @@ public final class IngesterBenchMain {
                     concurrency, prefetch, jvm);
             System.out.printf("%s processes=%d concurrency=%d prefetch=%d e-mails=%d seconds=%.2f e-mails/s=%.0f "
                             + "steady-seconds=%.2f steady-e-mails/s=%.0f graphql=%d per-e-mail=%.4f push-messages=%d "
-                            + "peak-heap-MiB=%.0f ingester-cpu-s=%.1f cpu-ms/e-mail=%.2f broker-cpu-s=%.1f logs=%s%n",
+                            + "peak-heap-MiB=%.0f ingester-cpu-s=%.1f cpu-ms/e-mail=%.2f steady-cpu-ms/e-mail=%.2f "
+                            + "broker-cpu-s=%.1f logs=%s%n",
                     jar.getFileName(), processes, concurrency, prefetch,
                     emails, res.seconds, emails / res.seconds, res.steady, emails / res.steady, res.graphql,
                     res.graphql / (double) emails, res.pushMessages, res.peakHeap / 1048576.0, res.cpuSeconds,
-                    res.cpuSeconds * 1000 / emails, res.brokerCpuSeconds, res.dir);
+                    res.cpuSeconds * 1000 / emails, res.steadyCpuMsPerEmail, res.brokerCpuSeconds, res.dir);
         }
     }
 
     /**
-     * @param cpuSeconds       user + system CPU of the ingester processes (last sample before they exited)
+     * @param cpuSeconds       user + system CPU of the ingester processes, start to exit
+     * @param steadyCpuMsPerEmail their CPU per e-mail between 10 % and 90 % of the push messages ({@link SteadyCpu})
      * @param brokerCpuSeconds the local RabbitMQ's (beam.smp) CPU over the same time, 0 when not found
      */
     record Result(double seconds, double steady, int graphql, long pushMessages, long peakHeap, Path dir,
-                  double cpuSeconds, double brokerCpuSeconds) {
+                  double cpuSeconds, double brokerCpuSeconds, double steadyCpuMsPerEmail) {
     }
 
-    private static double brokerCpu;
-
-    /** utime + stime of the local beam.smp in clock ticks (USER_HZ, 100 on Linux), 0 when there is none. */
-    static long brokerCpuTicks() {
-        try (var procs = Files.list(Path.of("/proc"))) {
-            for (Path p : (Iterable<Path>) procs::iterator) {
-                if (!p.getFileName().toString().matches("\\d+")) {
-                    continue;
-                }
-                try {
-                    String stat = Files.readString(p.resolve("stat"));
-                    if (stat.contains("(beam.smp)")) {
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                    }
-                } catch (java.io.IOException | RuntimeException e) {
-                    // gone, or not readable
-                }
-            }
-        } catch (java.io.IOException e) {
-            return 0;
-        }
-        return 0;
-    }
-
+    /** Section 3's run ({@link IngesterBench}) with this jar and JVM options ({@code {dir}}: the run's directory). */
     static Result run(String brokerUri, Path jar, String prefix, int emails, int processes, int concurrency,
                       int prefetch, List<String> jvm) throws Exception {
-        Path dir = Files.createTempDirectory("bench-ingester-main");
         Instant receivedBase = Instant.now().minusSeconds(86_400).truncatedTo(ChronoUnit.SECONDS);
         String cycle = "bench-main-" + System.nanoTime();
-        List<String> jvmArgs = jvm.stream().map(a -> a.replace("{dir}", dir.toString())).toList();
-        try (TestBroker broker = BenchBrokers.open(brokerUri, prefix);
-             FakeOpenCti openCti = new FakeOpenCti(broker, "opencti")) {
-            Topology topology = broker.declare(broker.prefix("p"), Ingesters.RETRY_DELAYS);
-            Connection connection = broker.connect();
-            WorkQueueFill.publish(connection, topology, emails,
-                    i -> SyntheticMail.standard(i, cycle, receivedBase.plusSeconds(i)));
-            try (PushDrain drain = new PushDrain(connection, openCti.pushQueue())) {
-                long start = System.nanoTime();
-                var env = Ingesters.env(broker, openCti, topology, Ingesters.newConnectorId(), concurrency, prefetch);
-                List<PackagedProcess> ingesters = new ArrayList<>();
-                for (int i = 1; i <= processes; i++) {
-                    ingesters.add(PackagedProcess.start("ingester-" + i, jar, "256m", jvmArgs,
-                            List.of("run", "--exit-when-idle", "PT2S"), env, dir));
-                }
-                long brokerCpuBefore = brokerCpuTicks();
-                java.util.Map<Long, Long> cpuNanos = new java.util.HashMap<>();
-                // the children's CPU time, sampled while they live (a contention-independent cost measure)
-                IngestLog log = Ingesters.awaitIngested(ingesters, () -> ProcessHandle.current().children()
-                        .forEach(c -> c.info().totalCpuDuration()
-                                .ifPresent(d -> cpuNanos.merge(c.pid(), d.toNanos(), Math::max))),
-                        broker, topology, emails, "ingester bench", dir);
-                brokerCpu = (brokerCpuTicks() - brokerCpuBefore) / 100.0;
-                IngesterBench.awaitDrained(broker, openCti, drain);
-                return new Result((drain.lastNanos() - start) / 1e9, (drain.lastNanos() - drain.firstNanos()) / 1e9,
-                        openCti.requests.get(), drain.messages(), Ingesters.peakHeap(ingesters), dir,
-                        cpuNanos.values().stream().mapToLong(Long::longValue).sum() / 1e9, brokerCpu);
-            }
-        }
+        IngesterBench.Result r = new IngesterBench(brokerUri, jar, prefix, Duration.ofSeconds(2)).run("main", emails,
+                processes, "256m", concurrency, prefetch, jvm,
+                i -> SyntheticMail.standard(i, cycle, receivedBase.plusSeconds(i)));
+        return new Result(r.seconds(), r.steadySeconds(), r.graphqlCalls(), r.pushMessages(), r.peakHeapBytes(),
+                r.dir(), r.cpuSeconds(), r.brokerCpuSeconds(), r.steadyCpuMsPerEmail());
     }
 }

@@ -70,9 +70,15 @@ final class Ingesters {
     /** Starts {@code count} packaged ingesters named ingester-1…N with {@code args} after the jar. */
     static List<PackagedProcess> start(int count, Path jar, String xmx, Map<String, String> env, List<String> args,
                                        Path dir) throws IOException {
+        return start(count, jar, xmx, List.of(), env, args, dir);
+    }
+
+    /** As above, with extra JVM options. */
+    static List<PackagedProcess> start(int count, Path jar, String xmx, List<String> jvmArgs, Map<String, String> env,
+                                       List<String> args, Path dir) throws IOException {
         List<PackagedProcess> out = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            out.add(PackagedProcess.start("ingester-" + i, jar, xmx, List.of(), args, env, dir));
+            out.add(PackagedProcess.start("ingester-" + i, jar, xmx, jvmArgs, args, env, dir));
         }
         return out;
     }
@@ -85,7 +91,12 @@ final class Ingesters {
         return processes.stream().mapToLong(PackagedProcess::peakHeapBytes).max().orElse(0);
     }
 
-    static long peakRss(List<PackagedProcess> processes) {
+    /** Their CPU time together, at their last samples. */
+    static long cpuNanos(List<PackagedProcess> processes) {
+        return processes.stream().mapToLong(PackagedProcess::cpuNanos).sum();
+    }
+
+        static long peakRss(List<PackagedProcess> processes) {
         return processes.stream().mapToLong(PackagedProcess::peakRssKib).max().orElse(0);
     }
 

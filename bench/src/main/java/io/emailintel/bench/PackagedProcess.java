@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One packaged jar ({@code java -Xmx… -jar module.jar …}) running as its own process, with its output in a
- * log file and its ops endpoint on a free port; {@link #sample} keeps its peak heap (from /metrics) and peak
- * RSS (VmHWM).
+ * log file and its ops endpoint on a free port; {@link #sample} keeps its peak heap (from /metrics), peak
+ * RSS (VmHWM) and CPU time so far (user + system, {@link ProcessHandle.Info#totalCpuDuration}).
  */
 final class PackagedProcess {
 
@@ -29,6 +29,7 @@ final class PackagedProcess {
     private final Process process;
     private volatile long peakHeapBytes;
     private volatile long peakRssKib;
+    private volatile long cpuNanos;
 
     private PackagedProcess(String name, Process process, Path log, int opsPort) {
         this.name = name;
@@ -72,7 +73,23 @@ final class PackagedProcess {
             return;
         }
         peakRssKib = Math.max(peakRssKib, rssKib(process.pid()));
+        sampleCpu();
         peakHeapBytes = Math.max(peakHeapBytes, heapUsed(opsPort));
+    }
+
+    /** Reads its CPU time only (cheap: one /proc read, no HTTP); returns it. */
+    long sampleCpu() {
+        long now = process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+        cpuNanos = Math.max(cpuNanos, now);
+        return cpuNanos;
+    }
+
+    /**
+     * Its CPU time (user + system) at the last sample: what it used after that sample (up to ~100 ms of a
+     * sampling interval, its shutdown) is missing.
+     */
+    long cpuNanos() {
+        return cpuNanos;
     }
 
     boolean isAlive() {

@@ -39,7 +39,10 @@ class BenchSmokeIT {
                 .contains("## 4. End to end").contains("| 20 | ")
                 .contains("## 5. Memory bound").contains("| 60 | 60 |")
                 .contains("### Ingester half").contains("| 4 | 2 |")
+                .contains("| 26 KiB | ").contains("broker CPU s per 1,000").contains("CPU s per 1,000 e-mails")
+                .contains("| fetcher | ").contains("1 ingester, steady state").contains("2 ingesters together")
                 .contains("## Findings").contains("p99 latency").contains("GraphQL calls per e-mail")
+                .contains("one ingester's CPU ms per e-mail (steady state)").contains("| ≤ 0.115 |")
                 .doesNotContain("# old results");
         assertThat(md).endsWith(notes + "\n");
     }

@@ -113,7 +113,7 @@ final class FetcherSettings {
 
     static final Setting<Integer> PAGE_SIZE = Setting.builder("email_intel_microsoft.page_size",
                     ValueTypes.POSITIVE_INT)
-            .defaultValue("50")
+            .defaultValue("100")
             .check(n -> n <= 1000, "at most 1000 (Graph's limit)")
             .description("Messages per Graph listing page; memory holds about three pages plus a bounded read-ahead.")
             .build();

@@ -40,7 +40,7 @@ public final class EmlEnvelopes {
 
     /** The rule that filters this envelope out before it is published, if any. */
     Optional<String> filteredBy(Envelope envelope, String what) {
-        return filter.filteredBy(MailFacts.of(envelope), what);
+        return filter.filteredBy(() -> MailFacts.of(envelope), what);
     }
 
     /**

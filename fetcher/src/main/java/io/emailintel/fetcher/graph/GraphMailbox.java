@@ -322,7 +322,7 @@ public final class GraphMailbox implements Mailbox {
             }
         }
         // triage (begin): skip rules decidable from the listing, before any attachment is downloaded
-        if (filter.filteredBy(ListingFacts.of(m), m.getId()).isPresent()) {
+        if (filter.filteredBy(() -> ListingFacts.of(m), m.getId()).isPresent()) {
             return Optional.empty();
         }
         // triage (end)

@@ -7,6 +7,7 @@ import io.emailintel.triage.Rules;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,14 @@ public final class ListingFilter {
         log.info("e-mail {} filtered by rule \"{}\" (from {}): not fetched further, no envelope", what, name,
                 facts.effectiveSender().address());
         return Optional.of(name);
+    }
+
+    /**
+     * As above, with the facts built only when there are rules to decide on: building them reads the body's text
+     * (an inline forward's original sender), which was 40 % of the fetcher's CPU on the bench mix without rules.
+     */
+    public Optional<String> filteredBy(Supplier<MailFacts> facts, String what) {
+        return rules.isEmpty() ? Optional.empty() : filteredBy(facts.get(), what);
     }
 
     /** How many e-mails were filtered since the last call (for a cycle's summary). */

@@ -43,7 +43,9 @@ import java.util.regex.Pattern;
  * next links; a delta round may list an item twice ({@link #repeatItemsInDeltaRounds()}); folder listings are paged
  * and omit hidden folders unless {@code includeHiddenFolders=true}; an item attachment's {@code $value} is MIME, a
  * vCard or an iCalendar object as the item is a message, a contact or an event; more than 4 requests open at once
- * (a request stays open until its response body has been sent) answer 429 {@code MailboxConcurrency}.
+ * (a request stays open until its response body has been sent) answer 429 {@code MailboxConcurrency}; a listing's
+ * {@code $top} outside 1–1000 answers 400, and pages may be served smaller than asked for
+ * ({@link #servePagesOfAtMost}).
  */
 public final class FakeGraph implements AutoCloseable {
 
@@ -53,6 +55,14 @@ public final class FakeGraph implements AutoCloseable {
     public static final String CLIENT_SECRET = "fake-graph-client-secret";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PAGE_SIZE = Pattern.compile("odata\\.maxpagesize=(\\d+)");
+    /** A message listing's page size without {@code $top}, and the largest it accepts (graph/api/user-list-messages). */
+    static final int LISTING_DEFAULT_TOP = 10;
+    public static final int MAX_LISTING_TOP = 1000;
+    /**
+     * A delta page's size without {@code odata.maxpagesize}: 10, as reported against v1.0 (microsoftgraph/
+     * msgraph-sdk-java#536, microsoft-graph-docs#6006: "it only returned me 10 values- the default").
+     */
+    static final int DELTA_DEFAULT_PAGE_SIZE = 10;
 
     /** A recorded request. */
     public record Request(String method, String path, String query, String authorization, String prefer) {
@@ -152,6 +162,7 @@ public final class FakeGraph implements AutoCloseable {
     private volatile SyncStateAnswer nextLinkExpiry = SyncStateAnswer.GONE;
     private volatile boolean repeatInRounds;
     private volatile int largestServedPage = Integer.MAX_VALUE;
+    private volatile int pageCap = Integer.MAX_VALUE;
     private final AtomicInteger gatewayTimeouts = new AtomicInteger();
     private volatile long slowBodyMillis;
     private final java.util.Set<String> hidden = ConcurrentHashMap.newKeySet();
@@ -322,6 +333,16 @@ public final class FakeGraph implements AutoCloseable {
      */
     public void timeOutPagesLargerThan(int size) {
         largestServedPage = size;
+    }
+
+    /**
+     * From now on message pages (listing or delta) carry at most {@code size} items, whatever {@code $top} or
+     * {@code odata.maxpagesize} asked for, the rest behind {@code @odata.nextLink}: "A page of results may contain
+     * zero or more results", and a page size over an API's maximum "might be ignored" (learn.microsoft.com/graph/
+     * paging). Graph does not document the maximum of {@code odata.maxpagesize} for message delta.
+     */
+    public void servePagesOfAtMost(int size) {
+        pageCap = size;
     }
 
     /** How many 504s {@link #timeOutPagesLargerThan} caused. */
@@ -582,8 +603,16 @@ public final class FakeGraph implements AutoCloseable {
             since = Instant.parse(m.group(1));
         }
         Instant from = since;
-        int top = q.containsKey("$top") ? Integer.parseInt(q.get("$top")) : 10;
-        int size = Math.min(top, pageSize);
+        // "The default page size is 10 messages. Use $top to customize the page size, within the range of 1 and
+        // 1000" (learn.microsoft.com/graph/api/user-list-messages). Past an API's maximum Graph may ignore the size,
+        // cap it or answer an error (graph/paging); the fake answers the error, so no client relies on the others.
+        int top = q.containsKey("$top") ? Integer.parseInt(q.get("$top")) : LISTING_DEFAULT_TOP;
+        if (top < 1 || top > MAX_LISTING_TOP) {
+            send(ex, 400, error("BadRequest", "$top=" + top + " is outside the range 1 to " + MAX_LISTING_TOP
+                    + " for messages"));
+            return;
+        }
+        int size = pageSize > 0 ? Math.min(top, pageSize) : top;
         if (size > largestServedPage) {
             gatewayTimeouts.incrementAndGet();
             send(ex, 504, error("UnknownError", "Gateway Timeout"));
@@ -597,16 +626,19 @@ public final class FakeGraph implements AutoCloseable {
         ObjectNode page = JSON.createObjectNode();
         ArrayNode value = page.putArray("value");
         boolean expand = q.containsKey("$expand");
-        all.stream().skip(skip).limit(size).forEach(m -> value.add(selected(messageJson(m, expand), q)));
-        if (skip + size < all.size()) {
-            String raw = ex.getRequestURI().getRawQuery().replaceAll("&?%24skip=\\d+", "");
+        int served = Math.min(size, pageCap);
+        all.stream().skip(skip).limit(served).forEach(m -> value.add(selected(messageJson(m, expand), q)));
+        if (skip + served < all.size()) {
+            String raw = ex.getRequestURI().getRawQuery() == null ? ""
+                    : ex.getRequestURI().getRawQuery().replaceAll("&?%24skip=\\d+", "");
             page.put("@odata.nextLink", baseUrl() + ex.getRequestURI().getRawPath().substring(5) + "?" + raw
-                    + "&%24skip=" + (skip + size));
+                    + (raw.isEmpty() ? "" : "&") + "%24skip=" + (skip + served));
         }
         sendPage(ex, page);
     }
 
-    private synchronized void delta(HttpExchange ex, Folder f, Map<String, String> q, int pageSize) throws IOException {
+    private synchronized void delta(HttpExchange ex, Folder f, Map<String, String> q, int preferred)
+            throws IOException {
         if (f == null) {
             send(ex, 404, error("ErrorItemNotFound", "no folder"));
             return;
@@ -633,7 +665,8 @@ public final class FakeGraph implements AutoCloseable {
             sendExpired(ex, nextLinkExpiry);
             return;
         }
-        if (pageSize > largestServedPage) {
+        int asked = preferred > 0 ? preferred : DELTA_DEFAULT_PAGE_SIZE;
+        if (asked > largestServedPage) {
             gatewayTimeouts.incrementAndGet();
             send(ex, 504, error("UnknownError", "Gateway Timeout"));
             return;
@@ -650,6 +683,7 @@ public final class FakeGraph implements AutoCloseable {
                           && ((m.changedSeq > lo && m.changedSeq <= hi) || (m.removedSeq > lo && m.removedSeq <= hi))))
                 .sorted(Comparator.comparingLong((Message m) -> m.addedSeq))
                 .toList();
+        int pageSize = Math.min(asked, pageCap);
         ObjectNode page = JSON.createObjectNode();
         ArrayNode value = page.putArray("value");
         int start = repeatInRounds && offset > 0 ? offset - 1 : offset; // the previous page's last item again
@@ -739,9 +773,10 @@ public final class FakeGraph implements AutoCloseable {
         return n;
     }
 
+    /** The {@code odata.maxpagesize} preference, 0 when none was sent. */
     private static int pageSize(String prefer, Map<String, String> q) {
         Matcher m = PAGE_SIZE.matcher(prefer);
-        return m.find() ? Integer.parseInt(m.group(1)) : 10;
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 
     private static Map<String, String> query(String raw) {

@@ -92,4 +92,25 @@ class FakeGraphStrictnessTest {
         assertThat(refused).isEqualTo(2);
         assertThat(graph.concurrencyRejections()).isEqualTo(2);
     }
+
+    @Test
+    void aListingPageOfMoreThan1000MessagesIsRefused() throws Exception {
+        String listing = "/users/cti@example.org/mailFolders/inbox/messages?%24top=";
+
+        assertThat(get(listing + "1001").statusCode()).isEqualTo(400);
+        assertThat(get(listing + "0").statusCode()).isEqualTo(400);
+        assertThat(get(listing + "1000").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aListingWithoutTopHasPagesOfTen() throws Exception {
+        for (int i = 1; i <= 11; i++) {
+            graph.add("inbox-id", Instant.parse("2026-11-30T10:00:00Z").plusSeconds(i), "advisory " + i);
+        }
+
+        JsonNode page = new ObjectMapper().readTree(get("/users/cti@example.org/mailFolders/inbox/messages").body());
+
+        assertThat(page.get("value")).hasSize(10);
+        assertThat(page.has("@odata.nextLink")).isTrue();
+    }
 }

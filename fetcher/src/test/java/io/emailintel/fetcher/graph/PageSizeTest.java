@@ -69,4 +69,32 @@ class PageSizeTest {
                             .isEqualTo(504));
         }
     }
+
+    @Test
+    void everyMessageIsReadWhenGraphServesSmallerPagesThanAskedFor() throws Exception {
+        try (FakeGraph graph = new FakeGraph(TestMailboxes.MAILBOX)) {
+            for (int i = 0; i < 45; i++) {
+                graph.add("inbox-id", Instant.parse("2026-11-30T10:00:00Z").plusSeconds(i), "advisory " + i);
+            }
+            graph.servePagesOfAtMost(7);
+
+            List<String> listed = listAll(TestMailboxes.mailbox(graph, "inbox", 100, 1), false);
+            List<String> delta = listAll(TestMailboxes.mailbox(graph, "inbox", 100, 1), true);
+
+            assertThat(listed).hasSize(45).doesNotHaveDuplicates();
+            assertThat(delta).hasSize(45).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void theLargestPageSizeTheSettingsAllowIsOneGraphAccepts() throws Exception {
+        try (FakeGraph graph = new FakeGraph(TestMailboxes.MAILBOX)) {
+            graph.add("inbox-id", Instant.parse("2026-11-30T10:00:00Z"), "advisory");
+
+            Mailbox.Page page = TestMailboxes.mailbox(graph, "inbox", FakeGraph.MAX_LISTING_TOP, 0)
+                    .listSince(Instant.EPOCH);
+
+            assertThat(page.items()).hasSize(1);
+        }
+    }
 }
