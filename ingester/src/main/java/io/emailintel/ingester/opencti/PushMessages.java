@@ -29,13 +29,26 @@ import java.util.UUID;
  * liveness and adds expectations only {@code if work_id is not None}, and drops the message of a work that is no
  * longer alive. A message without a work id is always imported (docs/OPENCTI-WORKS.md).
  */
-final class PushMessages {
+public final class PushMessages {
 
     /** The bundle mapper, leaving the target stream open (the base64 stream is closed by us, once). */
     private static final ObjectWriter WRITER = StixBundle.mapper().writer()
             .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     private PushMessages() {
+    }
+
+    /**
+     * The bodies of every message of one push, in publishing order ({@link #split} then {@link #body}, numbered
+     * from 1), as {@link PushPublisher} publishes them; public for the bench's in-process CPU measurement.
+     */
+    public static List<byte[]> bodies(StixBundle bundle, String applicantId) {
+        List<byte[]> bodies = new ArrayList<>();
+        int seq = 1;
+        for (ObjectNode part : split(bundle)) {
+            bodies.add(body(part, seq++, applicantId));
+        }
+        return bodies;
     }
 
     static List<ObjectNode> split(StixBundle bundle) {
