@@ -182,9 +182,11 @@ public final class BodyText {
         return true;
     }
 
+    /** {@code lower} is lower-case ASCII letters. */
     private static boolean containsIgnoreAsciiCase(String s, String lower) {
+        char first = lower.charAt(0);
         for (int i = 0; i + lower.length() <= s.length(); i++) {
-            if (regionIgnoresAsciiCase(s, i, lower)) {
+            if ((s.charAt(i) | 0x20) == first && regionIgnoresAsciiCase(s, i, lower)) {
                 return true;
             }
         }
