@@ -77,7 +77,8 @@ public final class BodySanitizer {
         Document clean = Document.createShell("");
         clean.outputSettings(OUTPUT);
         NodeTraversor.filter(new Copy(clean.body()), Jsoup.parseBodyFragment(html, "").body());
-        return clean.body().html();
+        // html() without pretty-printing is this, into a builder that does not have to grow from 1 KB
+        return clean.body().html(new StringBuilder(html.length() + 256)).toString();
     }
 
     /**
