@@ -276,6 +276,7 @@ public final class BenchMain implements Callable<Integer> {
         targets.atMost("6", "extraction per 20 KB bench e-mail, median (ms)", extraction[0].p50Micros() / 1000,
                 Targets.MAX_EXTRACTION_MS, "%.3f");
 
+        IngestCpuBench.section(md, targets, smoke); // issue 20
         md.append("\n## Findings\n\nGenerated from the numbers above by `bench/run`.\n\n");
         md.append(targets.markdown());
         md.append("\n## Notes\n\nHand-written (profiling, before/after); `bench/run` carries this block over "

@@ -3,6 +3,7 @@ package io.emailintel.ingester.opencti;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emailintel.ingester.stix.StixBundle;
@@ -29,13 +30,26 @@ import java.util.UUID;
  * liveness and adds expectations only {@code if work_id is not None}, and drops the message of a work that is no
  * longer alive. A message without a work id is always imported (docs/OPENCTI-WORKS.md).
  */
-final class PushMessages {
+public final class PushMessages {
 
     /** The bundle mapper, leaving the target stream open (the base64 stream is closed by us, once). */
     private static final ObjectWriter WRITER = StixBundle.mapper().writer()
             .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     private PushMessages() {
+    }
+
+    /**
+     * The bodies of every message of one push, in publishing order ({@link #split} then {@link #body}, numbered
+     * from 1), as {@link PushPublisher} publishes them; public for the bench's in-process CPU measurement.
+     */
+    public static List<byte[]> bodies(StixBundle bundle, String applicantId) {
+        List<byte[]> bodies = new ArrayList<>();
+        int seq = 1;
+        for (ObjectNode part : split(bundle)) {
+            bodies.add(body(part, seq++, applicantId));
+        }
+        return bodies;
     }
 
     static List<ObjectNode> split(StixBundle bundle) {
@@ -87,17 +101,33 @@ final class PushMessages {
     }
 
     /**
+     * Attachment bytes up to which a message's bundle is serialised once, into a temporary array, instead of twice
+     * (once only to count). Below it the copy is small and the second serialisation (base64 of the attachment and
+     * all) was most of the cost of a push (issue 20); above it the copy would be several MiB per message.
+     */
+    static final int SERIALISED_ONCE_UP_TO = 1024 * 1024;
+
+    /**
      * {@link #message} as the UTF-8 bytes to publish, byte for byte, without its intermediate copies: the
      * single bundle is serialised straight through a base64 encoder into one array of the exact final size.
      * With a 12 MiB attachment the naive way (bundle JSON as a String, its bytes, their base64 String, the
      * message JSON as a String, its bytes) holds about six copies of 16–21 MiB at once per e-mail; this holds
-     * only the result (the tree is serialised twice, once to count).
+     * only the result (the tree is serialised twice, once to count, when its attachments exceed
+     * {@link #SERIALISED_ONCE_UP_TO}; smaller ones are serialised once and encoded from that copy).
      */
     static byte[] body(ObjectNode singleBundle, int sequence, String applicantId) {
         try {
-            Counting counting = new Counting();
-            WRITER.writeValue(counting, singleBundle);
-            long base64 = 4 * ((counting.count + 2) / 3);
+            byte[] json = null;
+            long length;
+            if (attachmentBytes(singleBundle) <= SERIALISED_ONCE_UP_TO) {
+                json = WRITER.writeValueAsBytes(singleBundle);
+                length = json.length;
+            } else {
+                Counting counting = new Counting();
+                WRITER.writeValue(counting, singleBundle);
+                length = counting.count;
+            }
+            long base64 = 4 * ((length + 2) / 3);
             // the envelope of the content: everything before and after the base64 text, as JSON
             ByteArrayOutputStream frame = new ByteArrayOutputStream(256);
             int contentAt;
@@ -126,7 +156,11 @@ final class PushMessages {
             out.write(framing, 0, contentAt);
             out.write('"');
             OutputStream encoder = Base64.getEncoder().wrap(out);
-            WRITER.writeValue(encoder, singleBundle);
+            if (json != null) {
+                encoder.write(json);
+            } else {
+                WRITER.writeValue(encoder, singleBundle);
+            }
             encoder.close(); // writes the padding; closing a Fixed does nothing
             out.write('"');
             out.write(framing, contentAt, framing.length - contentAt);
@@ -134,6 +168,19 @@ final class PushMessages {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The bytes of the attachments (x_opencti_files data) the objects of a bundle carry. */
+    private static long attachmentBytes(ObjectNode bundle) {
+        long bytes = 0;
+        for (JsonNode object : bundle.path("objects")) {
+            for (JsonNode file : object.path("x_opencti_files")) {
+                JsonNode data = file.get("data");
+                bytes += data == null ? 0 : data.isBinary() ? ((BinaryNode) data).binaryValue().length
+                        : data.isTextual() ? data.textValue().length() : 0;
+            }
+        }
+        return bytes;
     }
 
     /** Counts bytes and keeps none. */

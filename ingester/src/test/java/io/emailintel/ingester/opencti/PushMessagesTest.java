@@ -74,7 +74,18 @@ class PushMessagesTest {
 
     @Test
     void aLargeAttachmentWithNonAsciiTextStreamsToTheSameBytes() {
-        byte[] pdf = new byte[3 * 1024 * 1024 + 1];
+        sameBytesWithAnAttachmentOf(3 * 1024 * 1024 + 1);
+    }
+
+    @Test
+    void attachmentsUpToTheLimitSerialisedOnceAndJustOverItStreamedGiveTheSameBytes() {
+        sameBytesWithAnAttachmentOf(200 * 1024);
+        sameBytesWithAnAttachmentOf(PushMessages.SERIALISED_ONCE_UP_TO);
+        sameBytesWithAnAttachmentOf(PushMessages.SERIALISED_ONCE_UP_TO + 1);
+    }
+
+    private static void sameBytesWithAnAttachmentOf(int size) {
+        byte[] pdf = new byte[size];
         new Random(1).nextBytes(pdf);
         Envelope e = Envelope.builder().source(EnvelopeFixtures.source("big")).subject("réunion été 🚨 advisory")
                 .receivedAt(java.time.Instant.parse("2026-01-02T03:04:05Z")).fetchCycleId("c1")
