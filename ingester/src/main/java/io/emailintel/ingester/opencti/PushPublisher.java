@@ -1,6 +1,5 @@
 package io.emailintel.ingester.opencti;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -10,7 +9,6 @@ import io.emailintel.tls.TlsTrust;
 import io.emailintel.topology.BrokerUri;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -81,11 +79,7 @@ public final class PushPublisher implements BundleSink {
      */
     @Override
     public CompletableFuture<Void> push(String workId, StixBundle bundle) {
-        List<byte[]> bodies = new ArrayList<>();
-        int seq = 1;
-        for (ObjectNode part : PushMessages.split(bundle)) {
-            bodies.add(PushMessages.body(part, seq++, registration.connectorUserId()));
-        }
+        List<byte[]> bodies = PushMessages.bodies(bundle, registration.connectorUserId());
         ConfirmTracker.Push push = new ConfirmTracker.Push();
         Confirming confirming = null;
         try {
