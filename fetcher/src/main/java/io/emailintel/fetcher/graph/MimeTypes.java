@@ -1,9 +1,7 @@
 package io.emailintel.fetcher.graph;
 
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import io.emailintel.model.ContentSniffing;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.Map;
 
@@ -61,32 +59,32 @@ final class MimeTypes {
 
     /** The type the content's first bytes reveal, else the extension's, else octet-stream. */
     static String sniff(byte[] content, String name) {
-        if (startsWith(content, "%PDF-".getBytes(StandardCharsets.US_ASCII))) {
+        if (ContentSniffing.startsWith(content, 0, '%', 'P', 'D', 'F', '-')) {
             return "application/pdf";
         }
-        if (startsWith(content, new byte[] {(byte) 0x89, 'P', 'N', 'G'})) {
+        if (ContentSniffing.startsWith(content, 0, 0x89, 'P', 'N', 'G')) {
             return "image/png";
         }
-        if (startsWith(content, new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF})) {
+        if (ContentSniffing.startsWith(content, 0, 0xFF, 0xD8, 0xFF)) {
             return "image/jpeg";
         }
-        if (startsWith(content, "GIF8".getBytes(StandardCharsets.US_ASCII))) {
+        if (ContentSniffing.startsWith(content, 0, 'G', 'I', 'F', '8')) {
             return "image/gif";
         }
-        if (startsWith(content, new byte[] {'7', 'z', (byte) 0xBC, (byte) 0xAF, 0x27, 0x1C})) {
+        if (ContentSniffing.startsWith(content, 0, '7', 'z', 0xBC, 0xAF, 0x27, 0x1C)) {
             return "application/x-7z-compressed";
         }
-        if (startsWith(content, new byte[] {0x1F, (byte) 0x8B})) {
+        if (ContentSniffing.startsWith(content, 0, 0x1F, 0x8B)) {
             return "application/gzip";
         }
         String ext = byExtension(name);
-        if (startsWith(content, new byte[] {'P', 'K', 3, 4})) {
+        if (ContentSniffing.startsWith(content, 0, 'P', 'K', 3, 4)) {
             return ext.startsWith("application/vnd.openxmlformats") ? ext : "application/zip";
         }
         if (!ext.equals(OCTET_STREAM)) {
             return ext;
         }
-        return looksLikeText(content) ? "text/plain" : OCTET_STREAM;
+        return ContentSniffing.looksLikeText(content) ? "text/plain" : OCTET_STREAM;
     }
 
     /**
@@ -133,37 +131,5 @@ final class MimeTypes {
             case CALENDAR -> ".ics";
             default -> ".eml";
         };
-    }
-
-    private static boolean startsWith(byte[] content, byte[] magic) {
-        if (content.length < magic.length) {
-            return false;
-        }
-        for (int i = 0; i < magic.length; i++) {
-            if (content[i] != magic[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean looksLikeText(byte[] content) {
-        if (content.length == 0) {
-            return false;
-        }
-        int n = Math.min(content.length, 4096);
-        for (int i = 0; i < n; i++) {
-            int b = content[i] & 0xFF;
-            if (b == 0 || (b < 0x20 && b != '\n' && b != '\r' && b != '\t' && b != '\f')) {
-                return false;
-            }
-        }
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(content, 0, content.length == n ? n : n - 4 < 0 ? n : n - 4));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
-        }
     }
 }

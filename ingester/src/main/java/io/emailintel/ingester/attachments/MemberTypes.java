@@ -1,9 +1,6 @@
 package io.emailintel.ingester.attachments;
 
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
+import io.emailintel.model.ContentSniffing;
 import java.util.Locale;
 import java.util.Map;
 
@@ -40,25 +37,25 @@ final class MemberTypes {
 
     static String of(String name, byte[] c) {
         String ext = byExtension(name);
-        if (startsWith(c, 0, '%', 'P', 'D', 'F', '-')) {
+        if (ContentSniffing.startsWith(c, 0, '%', 'P', 'D', 'F', '-')) {
             return "application/pdf";
         }
-        if (startsWith(c, 0, 0x89, 'P', 'N', 'G')) {
+        if (ContentSniffing.startsWith(c, 0, 0x89, 'P', 'N', 'G')) {
             return "image/png";
         }
-        if (startsWith(c, 0, 0xFF, 0xD8, 0xFF)) {
+        if (ContentSniffing.startsWith(c, 0, 0xFF, 0xD8, 0xFF)) {
             return "image/jpeg";
         }
-        if (startsWith(c, 0, 'G', 'I', 'F', '8')) {
+        if (ContentSniffing.startsWith(c, 0, 'G', 'I', 'F', '8')) {
             return "image/gif";
         }
         if (isZip(c)) {
             return ext.startsWith("application/vnd.openxmlformats") ? ext : ZIP;
         }
-        if (startsWith(c, 0, '7', 'z', 0xBC, 0xAF, 0x27, 0x1C)) {
+        if (ContentSniffing.startsWith(c, 0, '7', 'z', 0xBC, 0xAF, 0x27, 0x1C)) {
             return SEVEN_Z;
         }
-        if (startsWith(c, 0, 0x1F, 0x8B)) {
+        if (ContentSniffing.startsWith(c, 0, 0x1F, 0x8B)) {
             return GZIP;
         }
         if (isTar(c)) {
@@ -67,7 +64,7 @@ final class MemberTypes {
         if (!ext.equals(OCTET_STREAM)) {
             return ext;
         }
-        return looksLikeText(c) ? "text/plain" : OCTET_STREAM;
+        return ContentSniffing.looksLikeText(c) ? "text/plain" : OCTET_STREAM;
     }
 
     /** What kind of container the content is, whatever its declared type; NONE for a plain file. */
@@ -80,17 +77,17 @@ final class MemberTypes {
         if (isZip(c) && !ext.startsWith("application/vnd.openxmlformats") && !type.startsWith("application/vnd.")) {
             return Container.ZIP;
         }
-        if (startsWith(c, 0, '7', 'z', 0xBC, 0xAF, 0x27, 0x1C)) {
+        if (ContentSniffing.startsWith(c, 0, '7', 'z', 0xBC, 0xAF, 0x27, 0x1C)) {
             return Container.SEVEN_Z;
         }
-        if (startsWith(c, 0, 0x1F, 0x8B)) {
+        if (ContentSniffing.startsWith(c, 0, 0x1F, 0x8B)) {
             return Container.GZIP;
         }
         if (isTar(c)) {
             return Container.TAR;
         }
         // a .msg is an OLE2 compound file (MS-CFB 2.2: D0 CF 11 E0 A1 B1 1A E1), as .doc and .xls are too
-        if (startsWith(c, 0, 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1)
+        if (ContentSniffing.startsWith(c, 0, 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1)
                 && (type.equals(OUTLOOK) || ext.equals(OUTLOOK))) {
             return Container.MSG;
         }
@@ -112,45 +109,11 @@ final class MemberTypes {
     }
 
     private static boolean isZip(byte[] c) {
-        return startsWith(c, 0, 'P', 'K', 3, 4) || startsWith(c, 0, 'P', 'K', 5, 6);
+        return ContentSniffing.startsWith(c, 0, 'P', 'K', 3, 4) || ContentSniffing.startsWith(c, 0, 'P', 'K', 5, 6);
     }
 
     /** POSIX ustar and GNU tar both write "ustar" at offset 257 of the first header (POSIX.1-2001 pax, ustar). */
     private static boolean isTar(byte[] c) {
-        return startsWith(c, 257, 'u', 's', 't', 'a', 'r');
-    }
-
-    private static boolean startsWith(byte[] c, int offset, int... magic) {
-        if (c.length < offset + magic.length) {
-            return false;
-        }
-        for (int i = 0; i < magic.length; i++) {
-            if ((c[offset + i] & 0xFF) != magic[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean looksLikeText(byte[] c) {
-        if (c.length == 0) {
-            return false;
-        }
-        int n = Math.min(c.length, 4096);
-        for (int i = 0; i < n; i++) {
-            int b = c[i] & 0xFF;
-            if (b == 0 || (b < 0x20 && b != '\n' && b != '\r' && b != '\t' && b != '\f')) {
-                return false;
-            }
-        }
-        // a multi-byte character may be cut at the window's end: decode a few bytes less
-        int len = c.length == n ? n : Math.max(0, n - 4);
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(c, 0, len));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
-        }
+        return ContentSniffing.startsWith(c, 257, 'u', 's', 't', 'a', 'r');
     }
 }
