@@ -6,7 +6,9 @@ import io.emailintel.config.Config;
 import io.emailintel.fetcher.eml.EmlCursorStore;
 import io.emailintel.fetcher.imap.ImapCursorStore;
 import io.emailintel.fetcher.state.CursorStore;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,42 +60,33 @@ final class StateCommand {
         }
 
         private void show(Config config) {
-            var out = spec.commandLine().getOut();
             if (FetcherSettings.isImap(config)) {
                 ImapCursorStore imap = FetcherRuntime.imapCursorStore(config);
-                var imapText = imap.text();
-                if (imapText.isEmpty()) {
-                    out.println("no state yet at " + imap.file() + ": the next run imports e-mails that arrived within "
-                            + config.get(FetcherSettings.RELATIVE_IMPORT_START_DATE));
-                } else {
-                    imap.check(); // fails with a clear message when the file is corrupt
-                    out.println("# " + imap.file());
-                    out.println(imapText.get());
-                }
-                return;
-            }
-            if (!FetcherSettings.isGraph(config)) {
-                EmlCursorStore eml = FetcherRuntime.emlCursorStore(config);
-                var emlText = eml.text();
-                if (emlText.isEmpty()) {
-                    out.println("no state yet at " + eml.file() + ": the next run reads every file of "
-                            + config.get(FetcherSettings.EML_DIR));
-                } else {
-                    eml.load(); // fails with a clear message when the file is corrupt
-                    out.println("# " + eml.file());
-                    out.println(emlText.get());
-                }
-                return;
-            }
-            CursorStore store = FetcherRuntime.cursorStore(config);
-            var text = store.text();
-            if (text.isEmpty()) {
-                out.println("no state yet at " + store.file() + ": the next run imports e-mails received within "
+                print(imap.file(), imap.text(), imap::check, "the next run imports e-mails that arrived within "
                         + config.get(FetcherSettings.RELATIVE_IMPORT_START_DATE));
+            } else if (!FetcherSettings.isGraph(config)) {
+                EmlCursorStore eml = FetcherRuntime.emlCursorStore(config);
+                print(eml.file(), eml.text(), eml::load, "the next run reads every file of "
+                        + config.get(FetcherSettings.EML_DIR));
+            } else {
+                CursorStore store = FetcherRuntime.cursorStore(config);
+                print(store.file(), store.text(), store::load, "the next run imports e-mails received within "
+                        + config.get(FetcherSettings.RELATIVE_IMPORT_START_DATE));
+            }
+        }
+
+        /**
+         * A cursor file's text under its name, once {@code check} has read it (it fails with a clear message when
+         * the file is corrupt); without a file, {@code ifNone} says what the next run does.
+         */
+        private void print(Path file, Optional<String> text, Runnable check, String ifNone) {
+            var out = spec.commandLine().getOut();
+            if (text.isEmpty()) {
+                out.println("no state yet at " + file + ": " + ifNone);
                 return;
             }
-            store.load(); // fails with a clear message when the file is corrupt
-            out.println("# " + store.file());
+            check.run();
+            out.println("# " + file);
             out.println(text.get());
         }
     }
